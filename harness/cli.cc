@@ -1,0 +1,188 @@
+// ParseCommandLine (see cli.h).
+#include "harness/cli.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+namespace raftlab {
+namespace {
+
+namespace po = boost::program_options;
+
+po::options_description VisibleOptions() {
+  po::options_description d("Options");
+  // clang-format off
+  d.add_options()
+    ("help,h", "show this help and exit")
+    ("config,f", po::value<std::string>()->value_name("FILE"),
+     "the test catalogue (default: raft_lab_test.yml beside labtest, in the source tree, or ./config/)")
+    ("plugin", po::value<std::string>()->value_name("LIB.so"),
+     "your Raft plugin (default: the bundled reference implementation)")
+    ("part", po::value<std::vector<std::string>>()->value_name("N")->composing(),
+     "run only part N (repeat the flag or write 1,2 for several)")
+    ("filter", po::value<std::string>()->value_name("REGEX"),
+     "run only tests whose name matches REGEX (ECMAScript, searched; '^3A-initial-election$' selects one)")
+    ("list", "list the selected tests with their points and exit (-v: parameters too)")
+    ("repeat", po::value<int>()->value_name("N"), "run each selected test N times")
+    ("seed", po::value<std::string>()->value_name("S"),
+     "base seed (decimal or 0x hex) for every random choice of the harness; default: random, printed")
+    ("repetition", po::value<int>()->value_name("K"),
+     "number repetitions from K (replays repetition K of an earlier --repeat run; printed in rerun commands)")
+    ("timeout-scale", po::value<double>()->value_name("X"),
+     "multiply every timeout by X (for slow machines and sanitizer builds)")
+    ("verbose,v", "stream the log lines of your code and the harness events live")
+    ("record-baseline", po::value<std::string>()->value_name("PATH"),
+     "after the run, write the figures of passing tests to PATH (config/reference_baseline.json)")
+    ("output-dir", po::value<std::string>()->value_name("DIR"), "where run folders go (default: labtest-out)")
+    ("keep-output", "keep the files of passing runs too (default: only failed runs keep them)")
+    ("memory-limit-mb", po::value<int64_t>()->value_name("MB"),
+     "address-space limit of a test process (default 4096; ignored in sanitizer builds)");
+  // clang-format on
+  return d;
+}
+
+po::options_description HiddenOptions() {
+  po::options_description d("Internal");
+  // clang-format off
+  d.add_options()
+    ("child", "internal: run one test in this process")
+    ("test", po::value<std::string>(), "internal: the test to run (--child)")
+    ("result-file", po::value<std::string>(), "internal: where the child writes its result")
+    ("log-file", po::value<std::string>(), "internal: where the child writes the student log");
+  // clang-format on
+  return d;
+}
+
+StatusOr<uint64_t> ParseSeed(const std::string& text) {
+  if (text.empty() || text[0] == '-' || text[0] == '+') {
+    return Status::InvalidArgument(fmt::format("--seed must be a non-negative integer, got '{}'", text));
+  }
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(text.c_str(), &end, 0);
+  if (errno != 0 || *end != '\0') {
+    return Status::InvalidArgument(fmt::format("--seed must be an integer below 2^64, got '{}'", text));
+  }
+  return static_cast<uint64_t>(v);
+}
+
+Status ParseParts(const std::vector<std::string>& items, std::vector<int>* out) {
+  for (const std::string& item : items) {
+    std::stringstream ss(item);
+    std::string one;
+    while (std::getline(ss, one, ',')) {
+      errno = 0;
+      char* end = nullptr;
+      long v = std::strtol(one.c_str(), &end, 10);
+      if (one.empty() || *end != '\0' || errno != 0 || v < 1 || v > 1000) {
+        return Status::InvalidArgument(fmt::format("--part takes part numbers like 1 or 1,2; got '{}'", item));
+      }
+      out->push_back(static_cast<int>(v));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string UsageText() {
+  std::ostringstream out;
+  out << "Usage: labtest [options]\n"
+         "Runs the Raft lab tests of a catalogue against your plugin, each test in a fresh process.\n\n"
+      << VisibleOptions()
+      << "\nExamples:\n"
+         "  labtest --plugin build/libraft.so --part 1          run part 1 (leader election)\n"
+         "  labtest --plugin build/libraft.so --filter '^3A-'   run the tests whose name starts with 3A-\n"
+         "  labtest --plugin build/libraft.so --filter '^3B-backup$' --repeat 100\n"
+         "  labtest --list -v                                    show the catalogue with parameters\n"
+         "\nExit codes: 0 all passed, 1 a test failed, 2 usage or configuration error,\n"
+         "3 plugin load or ABI error, 4 internal error.\n"
+         "A seed replays the harness's random choices (network drops and delays, election\n"
+         "timeouts your code draws from host->random_u64), not the OS's thread scheduling.\n";
+  return out.str();
+}
+
+StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
+  po::options_description all;
+  all.add(VisibleOptions()).add(HiddenOptions());
+  po::variables_map vm;
+  try {
+    po::parsed_options parsed = po::command_line_parser(argc, argv).options(all).run();
+    po::store(parsed, vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Status::InvalidArgument(fmt::format("{} (labtest --help lists the flags)", e.what()));
+  }
+
+  Options o;
+  if (vm.count("help")) {
+    o.mode = Options::Mode::kHelp;
+    return o;
+  }
+  if (vm.count("child")) o.mode = Options::Mode::kChild;
+  if (vm.count("list")) {
+    if (o.mode == Options::Mode::kChild) return Status::InvalidArgument("--list and --child do not go together");
+    o.mode = Options::Mode::kList;
+  }
+  if (vm.count("config")) o.config_path = vm["config"].as<std::string>();
+  if (vm.count("plugin")) {
+    o.plugin_path = vm["plugin"].as<std::string>();
+    if (o.plugin_path.empty()) return Status::InvalidArgument("--plugin needs the path of your .so");
+  }
+  if (vm.count("part")) {
+    Status s = ParseParts(vm["part"].as<std::vector<std::string>>(), &o.parts);
+    if (!s.ok()) return s;
+  }
+  if (vm.count("filter")) o.filter = vm["filter"].as<std::string>();
+  if (vm.count("repeat")) {
+    o.repeat = vm["repeat"].as<int>();
+    if (o.repeat < 1) return Status::InvalidArgument(fmt::format("--repeat must be at least 1, got {}", o.repeat));
+  }
+  if (vm.count("repetition")) {
+    o.first_repetition = vm["repetition"].as<int>();
+    if (o.first_repetition < 0) {
+      return Status::InvalidArgument(fmt::format("--repetition must be 0 or more, got {}", o.first_repetition));
+    }
+  }
+  if (vm.count("seed")) {
+    auto seed = ParseSeed(vm["seed"].as<std::string>());
+    if (!seed.ok()) return seed.status();
+    o.seed = *seed;
+  }
+  if (vm.count("timeout-scale")) {
+    o.timeout_scale = vm["timeout-scale"].as<double>();
+    if (!(o.timeout_scale > 0) || o.timeout_scale > 1000) {
+      return Status::InvalidArgument(fmt::format("--timeout-scale must be a positive number, got {}", o.timeout_scale));
+    }
+  }
+  o.verbose = vm.count("verbose") > 0;
+  if (vm.count("record-baseline")) o.record_baseline = vm["record-baseline"].as<std::string>();
+  if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
+  o.keep_passed_output = vm.count("keep-output") > 0;
+  if (vm.count("memory-limit-mb")) {
+    o.memory_limit_mb = vm["memory-limit-mb"].as<int64_t>();
+    if (o.memory_limit_mb < 64) {
+      return Status::InvalidArgument(fmt::format("--memory-limit-mb must be at least 64, got {}", o.memory_limit_mb));
+    }
+  }
+  if (vm.count("test")) o.child_test = vm["test"].as<std::string>();
+  if (vm.count("result-file")) o.result_file = vm["result-file"].as<std::string>();
+  if (vm.count("log-file")) o.log_file = vm["log-file"].as<std::string>();
+
+  if (o.mode == Options::Mode::kChild) {
+    if (o.child_test.empty() || o.result_file.empty() || o.log_file.empty() || o.plugin_path.empty() ||
+        o.config_path.empty() || !o.seed) {
+      return Status::InvalidArgument(
+          "--child needs --test, --seed, --plugin, -f, --result-file and --log-file (it is run by labtest itself)");
+    }
+  } else if (vm.count("test") || vm.count("result-file") || vm.count("log-file")) {
+    return Status::InvalidArgument("--test, --result-file and --log-file are internal; use --filter to pick tests");
+  }
+  return o;
+}
+
+}  // namespace raftlab

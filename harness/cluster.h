@@ -1,0 +1,195 @@
+// Cluster: the Raft test fixture (MIT's config.go / raft1 test.go). Its verbs
+// are the vocabulary scenarios are written in: start, crash, restart,
+// connect, disconnect, partition, check one leader, check terms, check no
+// leader, committed count, one agreement, wait, log size, RPC counters.
+//
+// Construction makes a labrpc Network (long delays ON, as in every MIT Raft
+// test; reliable per the options) and n peers, each started and connected.
+// Every peer incarnation gets: new ends (Mesh::MakeEndsFor), a Persister copy,
+// a fresh private copy of the plugin (so its globals start from zero), new
+// HostServices, a new unbuffered apply channel read by its own applier thread,
+// and a new labrpc Server whose "Raft" service calls api()->handle_rpc.
+//
+// Restart semantics: Restart(i) reconnects ONLY peer i (MIT 2020-2024 start1 +
+// connect(i), and 2026 ConnectOne), never the whole group as MIT 2025's
+// ConnectAll does: a scenario that disconnected a peer on purpose keeps it
+// disconnected until it says otherwise.
+//
+// Safety is checked continuously: every apply runs through an ApplyChecker on
+// the applier thread, every get_state() answer through ElectionSafety; the
+// first violation fails the test at once (TestContext::Fail from that thread)
+// and every verb starts with TestContext::ThrowIfFailed().
+// Snapshot mode (options.snapshot_interval = 10, MIT 3D): after applying a
+// command at index I with (I + 1) % 10 == 0 the applier calls snapshot(I,
+// payload) synchronously, like MIT's snapshot applier; on restart the
+// persisted snapshot is loaded into the peer's record before make().
+//
+// Time: every deadline and wait is multiplied by TestContext::timeout_scale()
+// (see harness/timing.h for the exceptions and the reason for each constant).
+//
+// Thread safety: the Raft API, checks, counters and time verbs may be called
+// from the scenario thread and from client threads the scenario starts (MIT's
+// concurrent one() and churn clients); the lifecycle and network verbs
+// (Crash, Restart, Connect, Disconnect, Partition, Set*) from one thread at a
+// time (the scenario thread). The fixture never calls into plugin code
+// while holding its own lock. Ownership: the Cluster owns the network, the
+// peers and their threads; it borrows the TestContext, which must outlive it.
+// Client threads a scenario starts must be joined before the Cluster dies.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/apply_checker.h"
+#include "harness/commands.h"
+#include "harness/election_safety.h"
+#include "harness/scenario.h"
+#include "runtime/rng.h"
+#include "runtime/runtime.h"
+
+namespace raftlab {
+
+namespace labrpc {
+class Network;
+class Mesh;
+class Persister;
+}  // namespace labrpc
+
+struct ClusterOptions {
+  int servers = 3;
+  bool reliable = true;
+  bool long_delays = true;       // every MIT Raft test: disabled ends fail after 0-7 s
+  bool long_reordering = false;  // Figure 8 (unreliable) turns it on part-way
+  // 0: the fixture never calls snapshot() by itself (parts 1-3, SJTU part 4);
+  // 10: MIT 3D's snapshot applier.
+  int snapshot_interval = 0;
+};
+
+class ClusterPeer;  // cluster_peer.h: one incarnation of one peer
+
+class Cluster {
+ public:
+  // Starts and connects every peer. Fails the test if a peer cannot be made.
+  Cluster(TestContext& ctx, const ClusterOptions& opts);
+  // Shuts every live peer down (kill with its bound), then the network, and
+  // records the figures. Never throws; a zombie found here is still reported.
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  int n() const { return n_; }
+  TestContext& ctx() { return ctx_; }
+
+  // --- peers -------------------------------------------------------------
+  // MIT crash1 / ShutdownServer: disconnect, delete its labrpc server, swap in
+  // a copy of its Persister, kill it (bounded: a zombie fails the test), then
+  // destroy it. No-op for a peer that is already down.
+  void Crash(int i);
+  // MIT start1 + connect(i): crash it first if it is up, then start a new
+  // incarnation from its saved Persister and connect it (only it).
+  void Restart(int i);
+  bool IsUp(int i) const;
+
+  // --- network -------------------------------------------------------------
+  void Connect(int i);
+  void Disconnect(int i);
+  // Connected within each group only; peers in no group are cut off.
+  void Partition(const std::vector<std::vector<int>>& groups);
+  bool IsConnected(int i) const;
+  void SetReliable(bool reliable);
+  void SetLongReordering(bool on);
+
+  // --- the Raft API ----------------------------------------------------------
+  struct StartResult {
+    int64_t index = -1;
+    int64_t term = 0;
+    bool is_leader = false;
+  };
+  // start(cmd) on peer i; a down peer answers is_leader = false.
+  StartResult Start(int i, const Command& cmd);
+  struct State {
+    int64_t term = 0;
+    bool is_leader = false;
+  };
+  // get_state() on peer i (checked for election safety); down: {0, false}.
+  State GetState(int i);
+  // SJTU's save_snapshot(): the fixture calls snapshot(I, payload) on peer i
+  // for its current applied index I. Returns false if the peer is down or
+  // has applied nothing.
+  bool TakeSnapshot(int i);
+
+  // --- checks (MIT helpers; each fails the test with MIT's message) -------
+  int CheckOneLeader();
+  int64_t CheckTerms();
+  void CheckNoLeader();
+  ApplyChecker::Committed NCommitted(int64_t index);
+  // Gets cmd committed on at least `expected` servers; returns its index.
+  int64_t One(const Command& cmd, int expected, bool retry);
+  // Waits for `n` servers to commit `index`; nullopt when some server's term
+  // passed start_term (> -1): "term moved on, try again".
+  std::optional<Command> Wait(int64_t index, int n, int64_t start_term);
+  // Whether some live peer reports a term other than `term` (MIT: retry).
+  bool TermMovedOn(int64_t term);
+
+  // --- counters ----------------------------------------------------------------
+  int64_t LogSize() const;            // largest persisted Raft state of any slot
+  int64_t RpcCount(int i) const;      // requests delivered to peer i's server
+  int64_t RpcTotal() const;           // every Call since the cluster was made
+  int64_t BytesTotal() const;
+  int64_t CommandsApplied(int i) const;  // this incarnation (SJTU num_append_logs)
+  int64_t MaxIndex() const;              // highest applied index of any server
+
+  // --- time and randomness ---------------------------------------------------
+  Nanos Scaled(Nanos d) const;
+  void Sleep(Nanos d);          // scaled
+  void SleepUnscaled(Nanos d);  // measurement windows and schedule jitter only
+  int64_t Random(int64_t lo, int64_t hi);  // uniform in [lo, hi], from the run seed
+  Command RandomCommand();                 // decimal text of a random 31-bit int
+  std::string RandomString(size_t len);
+
+  // Narrative line for the test's event log.
+  void Event(const std::string& text);
+  // Fails the test with msg (any thread: always throws TestFailed).
+  [[noreturn]] void Fail(const std::string& msg);
+  // Records MIT's figures (peers, RPCs, bytes, commands) in the context.
+  // Scenarios call it at their end; the destructor calls it too.
+  void End();
+
+ private:
+  friend class ClusterPeer;
+  struct Slot;
+
+  std::shared_ptr<ClusterPeer> Live(int i) const;  // nullptr when down
+  void StartPeer(int i);
+  // Shuts `peer` down; a problem (zombie) fails the test: thrown when
+  // throw_on_error, else recorded.
+  void ShutdownPeer(int i, const std::shared_ptr<ClusterPeer>& peer, bool throw_on_error);
+  void ReportFromOtherThread(const std::string& msg);  // records, never throws
+  void ThrowIfFailed();
+  void Teardown();  // idempotent; never throws
+  void RecordFigures();
+
+  TestContext& ctx_;
+  const ClusterOptions opts_;
+  const int n_;
+  Runtime& rt_;
+  std::unique_ptr<labrpc::Network> net_;
+  std::unique_ptr<labrpc::Mesh> mesh_;
+  ApplyChecker checker_;
+  ElectionSafety safety_;
+
+  std::unique_ptr<Mutex> mu_;
+  std::vector<std::unique_ptr<Slot>> slots_ GUARDED_BY(*mu_);
+  Rng rng_ GUARDED_BY(*mu_);
+
+  int64_t rpcs0_ = 0;
+  int64_t bytes0_ = 0;
+  bool ended_ = false;      // End() recorded the figures
+  bool torn_down_ = false;  // scenario thread only
+};
+
+}  // namespace raftlab

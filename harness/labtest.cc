@@ -1,0 +1,362 @@
+// The labtest commands (see labtest.h).
+#include "harness/labtest.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <random>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "harness/baseline.h"
+#include "harness/config.h"
+#include "harness/loader.h"
+#include "harness/report_console.h"
+#include "harness/runner.h"
+#include "harness/test_child.h"
+#include "runtime/real_runtime.h"
+
+#ifndef RAFTLAB_SOURCE_DIR
+#define RAFTLAB_SOURCE_DIR ""
+#endif
+
+namespace raftlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCatalogueName = "raft_lab_test.yml";
+constexpr const char* kBaselineName = "reference_baseline.json";
+
+std::string ExeDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "" : exe.parent_path().string();
+}
+
+// Loads the catalogue named by the options (or the default one).
+StatusOr<Catalogue> LoadSelectedCatalogue(const Options& o, const Environment& env, std::string* path,
+                                          std::string* origin) {
+  if (!o.config_path.empty()) {
+    *path = o.config_path;
+    *origin = "given with -f";
+  } else {
+    auto found = FindDefaultConfig(origin);
+    if (!found.ok()) return found.status();
+    *path = *found;
+  }
+  return LoadCatalogue(*path, *env.registry);
+}
+
+// The tests the flags select, in catalogue order.
+StatusOr<std::vector<const TestSpec*>> SelectTests(const Catalogue& cat, const Options& o) {
+  std::regex re;
+  if (!o.filter.empty()) {
+    try {
+      re = std::regex(o.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return Status::InvalidArgument(fmt::format("--filter '{}' is not a valid regular expression: {}", o.filter,
+                                                 e.what()));
+    }
+  }
+  for (int p : o.parts) {
+    if (!cat.FindPart(p)) {
+      std::string known;
+      for (const PartSpec& ps : cat.parts) known += (known.empty() ? "" : ", ") + std::to_string(ps.part);
+      return Status::InvalidArgument(fmt::format("--part {}: {} has no part {} (parts: {})", p, cat.path, p, known));
+    }
+  }
+  std::vector<const TestSpec*> out;
+  for (const TestSpec& t : cat.tests) {
+    if (!o.parts.empty() && std::find(o.parts.begin(), o.parts.end(), t.part) == o.parts.end()) continue;
+    if (!o.filter.empty() && !std::regex_search(t.name, re)) continue;
+    out.push_back(&t);
+  }
+  if (out.empty()) {
+    std::string what = o.filter.empty() ? "" : fmt::format(" --filter '{}'", o.filter);
+    if (!o.parts.empty()) {
+      std::string parts;
+      for (int p : o.parts) parts += (parts.empty() ? "" : ",") + std::to_string(p);
+      what += " --part " + parts;
+    }
+    std::vector<std::string> names;
+    for (const TestSpec& t : cat.tests) names.push_back(t.name);
+    std::string hint = o.filter.empty() ? "" : ClosestMatch(o.filter, names);
+    return Status::InvalidArgument(fmt::format("no test matches{}{}; `labtest --list` shows the tests", what,
+                                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  }
+  return out;
+}
+
+std::string FormatParam(const ParamValue& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          return x ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return x;
+        } else {
+          return fmt::format("{}", x);
+        }
+      },
+      v);
+}
+
+// "labtest-out/20250101-120000" (a suffix when that folder exists).
+StatusOr<std::string> MakeRunDir(const std::string& root) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  for (int i = 0; i < 1000; ++i) {
+    fs::path dir = fs::path(root) / (i == 0 ? std::string(stamp) : fmt::format("{}-{}", stamp, i));
+    std::error_code ec;
+    fs::create_directories(dir.parent_path(), ec);
+    if (fs::create_directory(dir, ec)) return dir.string();
+    if (ec) return Status::Internal(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  }
+  return Status::Internal(fmt::format("cannot find a free run folder name under {}", root));
+}
+
+uint64_t RandomSeed() {
+  std::random_device rd;  // the one nondeterministic input of a run; printed
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+std::string RerunPrefix(const Options& o, const std::string& config_path) {
+  std::string cmd = "labtest";
+  if (!o.plugin_path.empty()) cmd += " --plugin " + ShellQuote(o.plugin_path);
+  cmd += " -f " + ShellQuote(config_path);
+  if (o.timeout_scale != 1) cmd += fmt::format(" --timeout-scale {}", o.timeout_scale);
+  return cmd;
+}
+
+}  // namespace
+
+StatusOr<std::string> FindDefaultConfig(std::string* origin) {
+  std::vector<std::pair<fs::path, std::string>> candidates;
+  const std::string exe_dir = ExeDir();
+  if (!exe_dir.empty()) {
+    candidates.emplace_back(fs::path(exe_dir) / kCatalogueName, "beside the labtest binary");
+    candidates.emplace_back(fs::path(exe_dir) / "config" / kCatalogueName, "beside the labtest binary");
+    candidates.emplace_back(fs::path(exe_dir) / ".." / "share" / "raftlab" / kCatalogueName,
+                            "installed with labtest");
+  }
+  if (std::string_view(RAFTLAB_SOURCE_DIR).size() > 0) {
+    candidates.emplace_back(fs::path(RAFTLAB_SOURCE_DIR) / "config" / kCatalogueName, "from the source tree");
+  }
+  candidates.emplace_back(fs::path("config") / kCatalogueName, "from ./config");
+  std::string tried;
+  for (const auto& [path, why] : candidates) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+      *origin = why + " (default; -f chooses another)";
+      return path.lexically_normal().string();
+    }
+    tried += "\n  " + path.lexically_normal().string();
+  }
+  return Status::NotFound("no test catalogue given (-f) and none found in the usual places:" + tried);
+}
+
+int ListCommand(const Options& o, const Environment& env) {
+  std::string path, origin;
+  auto cat = LoadSelectedCatalogue(o, env, &path, &origin);
+  if (!cat.ok()) {
+    fmt::print(env.err, "labtest: {}\n", cat.status().message());
+    return kExitUsage;
+  }
+  for (const std::string& w : cat->warnings) fmt::print(env.err, "labtest: warning: {}\n", w);
+  auto selected = SelectTests(*cat, o);
+  if (!selected.ok()) {
+    fmt::print(env.err, "labtest: {}\n", selected.status().message());
+    return kExitUsage;
+  }
+  fmt::print(env.out, "Catalogue {} ({})\n", path, origin);
+  double total = 0;
+  for (const PartSpec& p : cat->parts) {
+    std::vector<const TestSpec*> in_part;
+    for (const TestSpec* t : *selected) {
+      if (t->part == p.part) in_part.push_back(t);
+    }
+    if (in_part.empty()) continue;
+    fmt::print(env.out, "\nPart {}: {} ({:g} points)\n", p.part, p.name, p.points);
+    for (const TestSpec* t : in_part) {
+      total += t->points;
+      std::string net = NetworkLabel(*t);
+      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {}{}\n", t->name, t->points, t->timeout_s, t->description,
+                 net.empty() ? "" : " (" + net + ")");
+      if (o.verbose) {
+        std::string params;
+        for (const auto& [k, v] : t->params.values()) params += fmt::format(" {}={}", k, FormatParam(v));
+        fmt::print(env.out, "      scenario {}:{}{}\n", t->scenario, params,
+                   t->repeat > 1 ? fmt::format("  (graded over {} runs)", t->repeat) : "");
+      }
+    }
+  }
+  fmt::print(env.out, "\n{} test{}, {:g} points\n", selected->size(), selected->size() == 1 ? "" : "s", total);
+  if (o.verbose) {
+    fmt::print(env.out, "\nScenarios:\n");
+    for (const ScenarioInfo* s : env.registry->All()) {
+      fmt::print(env.out, "  {}: {}\n", s->name, s->help);
+      for (const ParamSpec& p : s->params) {
+        fmt::print(env.out, "      {} (default {}): {}\n", p.name, FormatParam(p.default_value), p.help);
+      }
+    }
+  }
+  return kExitAllPassed;
+}
+
+int RunCommand(const Options& o, const Environment& env) {
+  std::string config_path, origin;
+  auto cat = LoadSelectedCatalogue(o, env, &config_path, &origin);
+  if (!cat.ok()) {
+    fmt::print(env.err, "labtest: {}\n", cat.status().message());
+    return kExitUsage;
+  }
+  for (const std::string& w : cat->warnings) fmt::print(env.err, "labtest: warning: {}\n", w);
+  auto selected = SelectTests(*cat, o);
+  if (!selected.ok()) {
+    fmt::print(env.err, "labtest: {}\n", selected.status().message());
+    return kExitUsage;
+  }
+
+  RunInfo info;
+  info.config_path = config_path;
+  info.config_origin = origin;
+  info.plugin_path = o.plugin_path;
+  if (info.plugin_path.empty()) {
+    if (!env.default_plugin) {
+      fmt::print(env.err, "labtest: this build has no bundled plugin; pass --plugin path/to/libraft.so\n");
+      return kExitUsage;
+    }
+    auto bundled = env.default_plugin();
+    if (!bundled.ok()) {
+      fmt::print(env.err, "labtest: no --plugin given and the bundled reference is unavailable: {}\n",
+                 bundled.status().message());
+      return kExitInternal;
+    }
+    info.plugin_path = *bundled;
+    info.bundled_plugin = true;
+  }
+  // Check the plugin once here, so a broken build fails in one line before any test.
+  {
+    auto lib = PluginLibrary::Open(info.plugin_path);
+    if (!lib.ok()) {
+      fmt::print(env.err, "labtest: {}\n", lib.status().message());
+      return lib.status().code() == Status::Code::kPluginLoad ? kExitPluginLoad : kExitInternal;
+    }
+    info.plugin_name = (*lib)->name();
+    info.plugin_version = (*lib)->version();
+  }
+  info.seed_given = o.seed.has_value();
+  info.base_seed = o.seed ? *o.seed : RandomSeed();
+  info.first_repetition = o.first_repetition;
+  info.repeat = o.repeat;
+  info.timeout_scale = o.timeout_scale;
+  info.tests = selected->size();
+  info.runs = selected->size() * static_cast<size_t>(o.repeat);
+  info.rerun_prefix = RerunPrefix(o, config_path);
+  auto run_dir = MakeRunDir(o.output_dir);
+  if (!run_dir.ok()) {
+    fmt::print(env.err, "labtest: {}\n", run_dir.status().message());
+    return kExitInternal;
+  }
+  info.run_dir = *run_dir;
+
+  // The reference's figures, when a baseline sits beside the catalogue.
+  std::optional<Baseline> baseline;
+  const std::string baseline_path = (fs::path(config_path).parent_path() / kBaselineName).string();
+  if (auto b = Baseline::Load(baseline_path); b.ok()) {
+    baseline = std::move(*b);
+  } else if (b.status().code() != Status::Code::kNotFound) {
+    fmt::print(env.err, "labtest: warning: ignoring the baseline: {}\n", b.status().message());
+  }
+  ConsoleOptions console_options;
+  console_options.verbose = o.verbose;
+  console_options.baseline = baseline ? &*baseline : nullptr;
+  ConsoleReporter console(env.out, console_options);
+  ReporterList reporters;
+  reporters.Add(&console);
+
+  std::unique_ptr<Runtime> rt = MakeRealTimeRuntime();
+  RunnerOptions ro;
+  ro.self_exe = env.self_exe;
+  ro.config_path = fs::absolute(config_path).string();
+  ro.plugin_path = fs::absolute(info.plugin_path).string();
+  ro.run_dir = info.run_dir;
+  ro.timeout_scale = o.timeout_scale;
+  ro.verbose = o.verbose;
+  ro.keep_passed_output = o.keep_passed_output;
+  ro.memory_limit_bytes = o.memory_limit_mb << 20;
+  TestRunner runner(*rt, ro);
+
+  reporters.RunStart(info);
+  const Nanos start = rt->now();
+  std::vector<TestResult> results;
+  for (const TestSpec* spec : *selected) {
+    for (int rep = o.first_repetition; rep < o.first_repetition + o.repeat; ++rep) {
+      reporters.TestStart(*spec, rep, RunSeed(info.base_seed, spec->name, rep));
+      TestResult r = runner.Run(*spec, rep, info.base_seed,
+                                [&](std::string_view line) { reporters.TestLine(*spec, line); });
+      reporters.TestEnd(*spec, r);
+      results.push_back(std::move(r));
+    }
+  }
+  const double wall_s = std::chrono::duration<double>(rt->now() - start).count();
+  RunSummary summary = Summarize(*cat, *selected, results, wall_s, info.base_seed);
+  reporters.RunEnd(summary);
+  std::error_code ec;
+  fs::remove(info.run_dir, ec);  // only succeeds when empty: nothing failed
+
+  if (!o.record_baseline.empty()) {
+    Baseline b = Baseline::FromResults(results, fmt::format("{} {}", info.plugin_name, info.plugin_version));
+    Status s = b.Save(o.record_baseline);
+    if (!s.ok()) {
+      fmt::print(env.err, "labtest: {}\n", s.message());
+      return kExitInternal;
+    }
+    fmt::print(env.out, "labtest: wrote the figures of {} passing test(s) to {}\n", b.entries().size(),
+               o.record_baseline);
+  }
+  return summary.runs_failed > 0 ? kExitTestFailed : kExitAllPassed;
+}
+
+void ChildCommand(const Options& o, const Environment& env) {
+  ChildOptions c;
+  c.config_path = o.config_path;
+  c.test = o.child_test;
+  c.plugin_path = o.plugin_path;
+  c.result_file = o.result_file;
+  c.log_file = o.log_file;
+  c.base_seed = *o.seed;
+  c.repetition = o.first_repetition;
+  c.timeout_scale = o.timeout_scale;
+  c.verbose = o.verbose;
+  RunTestChild(c, *env.registry);
+}
+
+int LabtestMain(int argc, const char* const* argv, const Environment& env) {
+  auto options = ParseCommandLine(argc, argv);
+  if (!options.ok()) {
+    fmt::print(env.err, "labtest: {}\n", options.status().message());
+    return kExitUsage;
+  }
+  switch (options->mode) {
+    case Options::Mode::kHelp:
+      fmt::print(env.out, "{}", UsageText());
+      return kExitAllPassed;
+    case Options::Mode::kList:
+      return ListCommand(*options, env);
+    case Options::Mode::kChild:
+      ChildCommand(*options, env);
+    case Options::Mode::kRun:
+      return RunCommand(*options, env);
+  }
+  return kExitInternal;
+}
+
+}  // namespace raftlab

@@ -1,0 +1,50 @@
+// The HTML picture of a checked history: one self-contained file (inline CSS
+// and JS, no network access needed, nothing fetched) that a student opens
+// after a "history is not linearizable" failure.
+//
+// Per key (illegal keys first and expanded; others folded): the operations on
+// a time axis, one row per client. The axis is ordinal (every distinct call or
+// return time of the key gets one slot, labelled with its time in ms since
+// the first call of the history), so short operations stay visible in a long
+// test while overlaps are preserved exactly. Ops of the longest linearizable
+// prefix are green and numbered in linearization order; the operation that
+// could not be placed is red; other rejected candidates have an orange
+// outline. Partitions, crashes and other annotations are shaded bands with
+// their labels. Hovering a box shows the client, the call, its inputs and
+// outputs, call and return times, and for linearized ops the register state
+// before and after.
+//
+// Thread safety: pure functions of their arguments. Ownership: the caller
+// owns the History and CheckReport; the report must come from CheckHistory on
+// that same History.
+#pragma once
+
+#include <string>
+
+#include "harness/linearizability/checker.h"
+#include "harness/linearizability/history.h"
+#include "runtime/status.h"
+
+namespace raftlab::lin {
+
+struct VisualizeOptions {
+  std::string title = "raftlab linearizability check";  // e.g. the test name
+  bool include_ok_keys = true;  // false: only illegal and unknown keys are drawn
+};
+
+// The whole HTML document.
+std::string RenderHtml(const History& h, const CheckReport& report,
+                       const VisualizeOptions& options = {});
+
+// Writes RenderHtml to `path` (truncating it). Errors: NotFound / Internal
+// with the path and the reason when the file cannot be written.
+Status WriteVisualization(const History& h, const CheckReport& report, const std::string& path,
+                          const VisualizeOptions& options = {});
+
+// Writes to a new file `<dir>/linearizability-XXXXXX.html` and returns its
+// path (for the failure message).
+StatusOr<std::string> WriteVisualizationToTemp(const History& h, const CheckReport& report,
+                                               const std::string& dir,
+                                               const VisualizeOptions& options = {});
+
+}  // namespace raftlab::lin

@@ -1,0 +1,122 @@
+// PluginLibrary and LoadedPlugin: finding, validating and loading a student's
+// Raft plugin (a shared library implementing include/raftlab/raftlab.h).
+//
+// PluginLibrary::Open(path) checks the file once, in this order, and turns
+// the first problem into ONE line (Status::PluginLoad; labtest exits with
+// code 3) that says what is wrong, where, and how to fix it:
+//   file missing or unreadable; not an ELF shared object or built for another
+//   architecture (we read the ELF header ourselves); a dependency or symbol
+//   that dlopen cannot resolve (dlerror text + "-Wl,-z,defs" hint); entry
+//   symbol raftlab_entry missing (hidden by a version script, C++-mangled, or
+//   absent); raftlab_entry returned NULL; ABI major mismatch (both versions
+//   named); struct_size too small; a mandatory function pointer NULL (named).
+//
+// Isolation: Open copies the file once into a private temp folder (mkdtemp,
+// mode 0700). Instantiate() copies THAT copy again to a fresh, unique path
+// and dlopens it with RTLD_NOW | RTLD_LOCAL. glibc returns the same handle
+// for the same file (it matches device and inode), so distinct copies are
+// what give every peer, and every restart of a peer, its own globals and
+// statics. STB_GNU_UNIQUE objects (static locals of inline functions, static
+// members of templates) are merged process-wide by the dynamic loader anyway
+// unless the plugin is built with -fvisibility=hidden or -fno-gnu-unique; the
+// skeleton does the former. Because Open snapshots the file, a student who
+// rebuilds during a run cannot make peers run different code.
+//
+// dlclose policy: a LoadedPlugin dlcloses its handle on destruction, UNLESS
+//   - KeepLoaded() was called: the fixture calls it when a peer's kill() did
+//     not return or left threads running (a zombie); unmapping code those
+//     threads still execute would crash the harness with a misleading
+//     SIGSEGV, so the mapping stays until the process exits; or
+//   - the harness runs under ASan or TSan, whose reports name plugin frames
+//     only while the library is still mapped.
+// The caller must not destroy a LoadedPlugin while any instance made from its
+// api() is alive (destroy() not yet returned) or any harness thread may still
+// call into it.
+//
+// Thread safety: Open is thread-safe. A PluginLibrary is immutable after Open;
+// Instantiate and the accessors may be called from any thread concurrently.
+// A LoadedPlugin's accessors are thread-safe; KeepLoaded and destruction are
+// for its one owner.
+// Ownership: the temp folder is shared (reference counted) by the library and
+// every LoadedPlugin made from it, and is removed with its files when the
+// last of them is destroyed.
+#pragma once
+
+#include <raftlab/raftlab.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/status.h"
+
+namespace raftlab {
+
+class PluginTempDir;  // loader.cc: the private folder and its removal
+
+// One dlopen'ed private copy of a plugin.
+class LoadedPlugin {
+ public:
+  ~LoadedPlugin();
+  LoadedPlugin(const LoadedPlugin&) = delete;
+  LoadedPlugin& operator=(const LoadedPlugin&) = delete;
+
+  // The validated table; static storage inside this copy, valid while *this.
+  const raftlab_plugin* api() const { return api_; }
+  // The extension table for `id`, or nullptr when the plugin has none (or no
+  // get_extension at all).
+  const void* GetExtension(const std::string& id) const;
+  // The unique path of this copy (shown in stack dumps).
+  const std::string& copy_path() const { return copy_path_; }
+  // Never dlclose this copy (see the dlclose policy above).
+  void KeepLoaded() { keep_loaded_ = true; }
+
+ private:
+  friend class PluginLibrary;
+  LoadedPlugin(std::shared_ptr<PluginTempDir> dir, std::string copy_path, void* handle,
+               const raftlab_plugin* api);
+
+  std::shared_ptr<PluginTempDir> dir_;
+  std::string copy_path_;
+  void* handle_;
+  const raftlab_plugin* api_;
+  bool keep_loaded_ = false;
+};
+
+class PluginLibrary {
+ public:
+  // Validates the plugin at `path` (see the list above). Errors are
+  // Status::PluginLoad with a one-line message.
+  static StatusOr<std::unique_ptr<PluginLibrary>> Open(const std::string& path);
+
+  ~PluginLibrary();
+  PluginLibrary(const PluginLibrary&) = delete;
+  PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+  // Loads a fresh private copy: one per peer and per restart. Fails (rarely:
+  // disk full, temp folder removed) with a PluginLoad status.
+  StatusOr<std::unique_ptr<LoadedPlugin>> Instantiate() const;
+
+  const std::string& path() const { return path_; }        // as given to Open
+  const std::string& name() const { return name_; }        // raftlab_plugin.name
+  const std::string& version() const { return version_; }  // raftlab_plugin.version
+  uint32_t abi_major() const { return abi_major_; }
+  uint32_t abi_minor() const { return abi_minor_; }
+  // Whether get_extension(id) returns non-NULL (asked of a probe copy).
+  bool HasExtension(std::string_view id) const;
+
+ private:
+  PluginLibrary() = default;
+
+  std::string path_;
+  std::string name_;
+  std::string version_;
+  uint32_t abi_major_ = 0;
+  uint32_t abi_minor_ = 0;
+  std::shared_ptr<PluginTempDir> dir_;
+  std::string master_copy_;              // the snapshot every instance copies
+  std::unique_ptr<LoadedPlugin> probe_;  // a private copy used for queries only
+};
+
+}  // namespace raftlab

@@ -1,0 +1,151 @@
+// ConsoleReporter (see report_console.h).
+#include "harness/report_console.h"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace raftlab {
+namespace {
+
+void PrintIndented(std::FILE* out, const std::string& text, const char* indent, size_t max_lines,
+                   const std::string& more_note) {
+  std::istringstream in(text);
+  std::string line;
+  size_t n = 0;
+  while (std::getline(in, line)) {
+    if (n++ == max_lines) {
+      fmt::print(out, "{}{}\n", indent, more_note);
+      return;
+    }
+    fmt::print(out, "{}{}\n", indent, line);
+  }
+}
+
+std::string VerdictWord(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "Passed";
+    case Verdict::kSkip: return "Skipped";
+    case Verdict::kFail: return "FAILED";
+    case Verdict::kTimeout: return "FAILED (timeout)";
+    case Verdict::kCrash: return "FAILED (crash)";
+    case Verdict::kCpuLimit: return "FAILED (CPU limit)";
+    case Verdict::kError: return "ERROR";
+  }
+  return "?";
+}
+
+std::string Points(double p) { return fmt::format("{:g}", p); }
+
+}  // namespace
+
+std::string FormatFigures(double time_s, double cpu_s, const Figures* f) {
+  std::string s = fmt::format("{:5.1f} s  cpu {:4.1f} s", time_s, cpu_s);
+  if (f) {
+    s += fmt::format("  {} peers  {:>5} RPCs  {:>8} bytes  {:>4} cmds", f->peers, f->rpcs, f->bytes, f->commands);
+    if (f->ops > 0) s += fmt::format("  {} ops", f->ops);
+  }
+  return s;
+}
+
+void ConsoleReporter::RunStart(const RunInfo& info) {
+  info_ = info;
+  fmt::print(out_, "labtest: config {} ({})\n", info.config_path, info.config_origin);
+  if (info.bundled_plugin) {
+    fmt::print(out_, "labtest: using the bundled reference implementation (no --plugin given)\n");
+  } else {
+    fmt::print(out_, "labtest: plugin {} ({} {})\n", info.plugin_path, info.plugin_name, info.plugin_version);
+  }
+  fmt::print(out_, "labtest: seed {}{}\n", info.base_seed,
+             info.seed_given ? "" : fmt::format(" (random; --seed {} replays this run's choices)", info.base_seed));
+  std::string runs = info.repeat > 1 ? fmt::format(", {} runs ({} repetitions each)", info.runs, info.repeat) : "";
+  std::string scale = info.timeout_scale != 1 ? fmt::format(", timeouts x{}", info.timeout_scale) : "";
+  fmt::print(out_, "labtest: {} test{}{}{}; logs of failed runs go to {}\n", info.tests, info.tests == 1 ? "" : "s",
+             runs, scale, info.run_dir);
+  std::fflush(out_);
+}
+
+void ConsoleReporter::TestStart(const TestSpec& spec, int repetition, uint64_t seed) {
+  (void)seed;
+  const std::string net = NetworkLabel(spec);
+  std::string rep = info_.repeat > 1 ? fmt::format(" [run {}/{}]", repetition - info_.first_repetition + 1,
+                                                   info_.repeat)
+                                     : "";
+  fmt::print(out_, "Test ({}): {}{}{} ...\n", spec.name, spec.description, net.empty() ? "" : " (" + net + ")", rep);
+  std::fflush(out_);
+}
+
+void ConsoleReporter::TestLine(const TestSpec& spec, std::string_view line) {
+  (void)spec;
+  fmt::print(out_, "    | {}\n", line);
+  std::fflush(out_);
+}
+
+void ConsoleReporter::TestEnd(const TestSpec& spec, const TestResult& r) {
+  const double time_s = r.duration_s > 0 ? r.duration_s : r.wall_s;
+  if (r.verdict == Verdict::kPass) {
+    std::string line = "  ... Passed -- " + FormatFigures(time_s, r.cpu_s(), r.has_figures ? &r.figures : nullptr);
+    if (options_.baseline) {
+      if (const BaselineEntry* b = options_.baseline->Find(r.test)) {
+        line += "   [reference: " + FormatFigures(b->time_s, b->cpu_s, r.has_figures ? &b->figures : nullptr) + "]";
+      }
+    }
+    fmt::print(out_, "{}\n", line);
+  } else if (r.verdict == Verdict::kSkip) {
+    fmt::print(out_, "  ... Skipped -- {}\n", r.message);
+  } else {
+    Failure(spec, r);
+  }
+  std::fflush(out_);
+}
+
+void ConsoleReporter::Failure(const TestSpec& spec, const TestResult& r) {
+  (void)spec;
+  const double time_s = r.duration_s > 0 && r.verdict == Verdict::kFail ? r.duration_s : r.wall_s;
+  fmt::print(out_, "  ... {} -- after {:.1f} s, cpu {:.1f} s\n", VerdictWord(r.verdict), time_s, r.cpu_s());
+  PrintIndented(out_, r.message, "      ", 40, "[...]");
+  if (!r.hang_analysis.empty()) {
+    fmt::print(out_, "      what the threads were doing:\n");
+    PrintIndented(out_, r.hang_analysis.substr(r.hang_analysis.find('\n') + 1), "  ", 40, "  [...]");
+  }
+  fmt::print(out_, "      seed: {} (repetition {}, run seed {})\n", r.base_seed, r.repetition, r.seed);
+  if (!r.log_tail.empty()) {
+    fmt::print(out_, "      last {} lines of the test log (your code's lines; ====== marks harness events):\n",
+               r.log_tail.size());
+    for (const std::string& l : r.log_tail) fmt::print(out_, "        {}\n", l);
+  } else if (r.verdict != Verdict::kError) {
+    fmt::print(out_, "      (your code logged nothing; host->log lines would show here)\n");
+  }
+  if (!r.stderr_tail.empty()) {
+    fmt::print(out_, "      last lines of the test process's stderr:\n");
+    for (const std::string& l : r.stderr_tail) fmt::print(out_, "        {}\n", l);
+  }
+  if (!r.stack_dump.empty()) {
+    const std::string where = r.output_dir.empty() ? "" : " (full dump: " + r.output_dir + "/stacks.txt)";
+    PrintIndented(out_, r.stack_dump, "      ", options_.max_dump_lines, "[... cut" + where + "]");
+  }
+  if (!r.output_dir.empty()) fmt::print(out_, "      files: {}\n", r.output_dir);
+  fmt::print(out_, "      rerun: {}\n", RerunCommand(info_.rerun_prefix, r));
+}
+
+void ConsoleReporter::RunEnd(const RunSummary& s) {
+  fmt::print(out_, "\nSummary (seed {}): {} run{}, {} passed, {} failed{}; {:.1f} s wall, {:.1f} s CPU\n", s.base_seed,
+             s.runs, s.runs == 1 ? "" : "s", s.runs_passed, s.runs_failed,
+             s.runs_skipped ? fmt::format(", {} skipped", s.runs_skipped) : "", s.wall_s, s.cpu_s);
+  for (const PartSummary& p : s.parts) {
+    fmt::print(out_, "  part {} {:<24} {:>3}/{:<3} tests passed{}  {:>5}/{:<5} points\n", p.part, p.name,
+               p.tests_passed, p.tests, p.tests_failed ? fmt::format(", {} failed", p.tests_failed) : "",
+               Points(p.points_earned), Points(p.points_possible));
+  }
+  fmt::print(out_, "  total {:>56}/{:<5} points\n", Points(s.points_earned), Points(s.points_possible));
+  if (s.failed_tests.empty()) {
+    fmt::print(out_, "PASSED\n");
+  } else {
+    std::string names;
+    for (const std::string& n : s.failed_tests) names += (names.empty() ? "" : ", ") + n;
+    fmt::print(out_, "FAILED: {} (each failure above ends with the command that reruns it)\n", names);
+  }
+  std::fflush(out_);
+}
+
+}  // namespace raftlab
