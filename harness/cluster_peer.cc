@@ -47,26 +47,31 @@ StatusOr<std::shared_ptr<ClusterPeer>> ClusterPeer::Make(Cluster& cluster, int m
   p->apply_ch_ = std::make_shared<Channel<ApplyItem>>(rt, 0);
   std::weak_ptr<ClusterPeer> weak = p;
 
-  PeerContext pc{rt};
-  pc.ends = std::move(ends);
-  pc.persister = std::move(persister);
-  pc.seed = DeriveSeed(cluster.ctx_.seed(), "peer/" + std::to_string(me) + "/incarnation", incarnation);
-  pc.role = "peer " + std::to_string(me) + " (incarnation " + std::to_string(incarnation) + ")";
   // host->apply: the channel belongs to this incarnation only, so a zombie's
   // late applies can never reach the next incarnation's record.
-  pc.apply = [ch = p->apply_ch_](const raftlab_apply_msg& m) -> int32_t {
+  auto apply = [ch = p->apply_ch_](const raftlab_apply_msg& m) -> int32_t {
     return ch->send(ApplyItem::FromMsg(m)) ? RAFTLAB_OK : RAFTLAB_ERR_KILLED;
   };
-  pc.log = [weak, me](int level, std::string_view text) {
+  auto log = [weak, me](int level, std::string_view text) {
     std::shared_ptr<ClusterPeer> self = weak.lock();
     if (!self) return;
     MutexLock l(*self->mu_);
     if (self->detached_) return;
     self->cluster_.ctx_.StudentLog(me, self->cluster_.safety_.LastTerm(me), level, text);
   };
-  pc.on_student_error = [weak](const std::string& msg) {
+  auto on_error = [weak](const std::string& msg) {
     std::shared_ptr<ClusterPeer> self = weak.lock();
     if (self) self->OnStudentError(msg);
+  };
+  PeerContext pc{
+      .rt = rt,
+      .ends = std::move(ends),
+      .persister = std::move(persister),
+      .apply = std::move(apply),
+      .log = std::move(log),
+      .seed = DeriveSeed(cluster.ctx_.seed(), "peer/" + std::to_string(me) + "/incarnation", incarnation),
+      .role = "peer " + std::to_string(me) + " (incarnation " + std::to_string(incarnation) + ")",
+      .on_student_error = std::move(on_error),
   };
   p->host_ = std::make_unique<HostServices>(std::move(pc));
 

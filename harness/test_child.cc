@@ -142,7 +142,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   const double limit_s = spec->timeout_s * o.timeout_scale;
   if (r.verdict == Verdict::kPass && r.duration_s > limit_s) {
     r.verdict = Verdict::kFail;
-    r.message = fmt::format("test took longer than {:.0f} seconds ({:.1f} s)", limit_s, r.duration_s);
+    r.message = fmt::format("test took longer than {:g} seconds ({:.1f} s)", limit_s, r.duration_s);
   }
   if (auto f = ctx.figures()) {
     r.has_figures = true;

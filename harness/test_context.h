@@ -30,7 +30,7 @@ class ChildTestContext final : public TestContext {
 
   // start: Runtime::now() when the test began. log may be null (no logging).
   ChildTestContext(const TestSpec& spec, uint64_t seed, Runtime& rt, const PluginLibrary& plugin,
-                   double timeout_scale, StudentLog* log, Nanos start);
+                   double timeout_scale, raftlab::StudentLog* log, Nanos start);
 
   const TestSpec& spec() const override { return spec_; }
   uint64_t seed() const override { return seed_; }

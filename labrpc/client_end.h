@@ -28,8 +28,8 @@ class ClientEnd {
 
   // Sends `req` to "Service.Method" on the connected server and blocks until
   // done, with no timeout of its own. Returns true only if the handler ran
-  // and its reply came back; then *reply holds the reply. On false, *reply
-  // is left unchanged. Returns eventually unless the handler never returns
+  // and its reply came back; then *reply holds the reply (reply may be null
+  // to discard it). On false, *reply is left unchanged. Returns eventually unless the handler never returns
   // while its server stays alive and this end stays enabled.
   bool Call(std::string_view svc_meth, const Bytes& req, Bytes* reply);
 

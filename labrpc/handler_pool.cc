@@ -4,7 +4,6 @@
 #include <atomic>
 
 #include <algorithm>
-#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -38,18 +37,20 @@ HandlerPool::HandlerPool(Runtime& rt, std::string name_prefix)
 
 HandlerPool::~HandlerPool() { Shutdown(); }
 
+// Lock/unlock by hand (not std::unique_lock) so that clang's thread-safety
+// analysis can follow the mutex.
 void HandlerPool::WorkerLoop(std::shared_ptr<State> st, Worker* w) {
-  std::unique_lock<Mutex> lk(*st->mu);
+  st->mu->lock();
   for (;;) {
     if (!w->has_task && !st->stop) {
       // Spin briefly before sleeping: under a steady stream of calls the
       // next task usually arrives within microseconds (see spin.h).
-      lk.unlock();
+      st->mu->unlock();
       SpinUntil([&] {
         return w->ready.load(std::memory_order_acquire) ||
                st->stopping.load(std::memory_order_relaxed);
       });
-      lk.lock();
+      st->mu->lock();
     }
     while (!w->has_task && !st->stop) w->cv->wait(*st->mu);
     if (!w->has_task) break;  // stopped while idle
@@ -57,27 +58,31 @@ void HandlerPool::WorkerLoop(std::shared_ptr<State> st, Worker* w) {
     w->task = nullptr;
     w->has_task = false;
     w->ready.store(false, std::memory_order_relaxed);
-    lk.unlock();
+    st->mu->unlock();
     task();
     task = nullptr;  // destroy captures before becoming idle
-    lk.lock();
+    st->mu->lock();
     if (st->stop) break;
     st->idle.push_back(w);
   }
   w->exited = true;
+  st->mu->unlock();
 }
 
 bool HandlerPool::Submit(Task task) {
   State& st = *st_;
-  std::unique_lock<Mutex> lk(*st.mu);
-  if (st.stop) return false;
+  st.mu->lock();
+  if (st.stop) {
+    st.mu->unlock();
+    return false;
+  }
   if (!st.idle.empty()) {
     Worker* w = st.idle.back();
     st.idle.pop_back();
     w->task = std::move(task);
     w->has_task = true;
     w->ready.store(true, std::memory_order_release);
-    lk.unlock();
+    st.mu->unlock();
     w->cv->notify_one();
     return true;
   }
@@ -91,6 +96,7 @@ bool HandlerPool::Submit(Task task) {
   st.all.push_back(std::move(owned));
   const std::string name = prefix_ + std::to_string(st.all.size());
   w->thread = rt_.spawn(name, [s = st_, w] { WorkerLoop(s, w); });
+  st.mu->unlock();
   return true;
 }
 
@@ -108,9 +114,9 @@ void HandlerPool::Shutdown() {
     for (auto& w : st_->all) {
       if (std::find(st_->idle.begin(), st_->idle.end(), w.get()) == st_->idle.end()) {
         // Busy: running (or about to run) a handler that may never return.
-        // Leak its handle on purpose (see handler_pool.h); the worker exits
-        // by itself after its task.
-        (void)w->thread.release();
+        // Detached on purpose (see handler_pool.h); the worker exits by
+        // itself after its task.
+        w->thread->detach();
       }
     }
     st_->idle.clear();

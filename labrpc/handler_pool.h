@@ -9,10 +9,10 @@
 // Shutdown (or the destructor) stops accepting tasks and joins every idle
 // worker. A worker still running a handler at that moment is NOT joined: a
 // handler stuck forever (a student bug labrpc must survive) would hang the
-// harness. Its Thread handle is deliberately leaked instead (the one
-// detach-like case in raftlab): the worker keeps the pool's shared state
-// alive, exits by itself if its handler ever returns, and its resources are
-// reclaimed at process exit (each test runs in its own child process).
+// harness. It is detached instead (Thread::detach, the one detach in
+// raftlab): the worker keeps the pool's shared state alive and exits by
+// itself if its handler ever returns; a handler that never returns keeps its
+// thread until the process ends (each test runs in its own child process).
 //
 // Thread safety: every method may be called from any thread. Ownership: the
 // pool owns its workers and their tasks; the Runtime must outlive the pool

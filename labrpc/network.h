@@ -77,7 +77,8 @@ class Network {
   std::map<std::string, MethodStats> GetMethodStats() const;
 
   // Student errors seen by the network (unknown service or method, a handler
-  // that threw). Called from handler-completion threads, never under a lock.
+  // that threw). Called on the thread of the failing Call, never under a
+  // labrpc lock.
   void SetErrorSink(std::function<void(const std::string&)> sink);
 
   // Later Calls return false at once; Calls waiting on a handler or a timer

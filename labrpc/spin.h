@@ -1,14 +1,18 @@
-// Bounded spin-waiting for labrpc's hand-offs (internal to labrpc).
+// Bounded, adaptive spin-waiting for labrpc's hand-offs (internal to labrpc).
 //
-// A Call hands its request to a handler thread and waits for the reply; each
-// hand-off that goes through a sleeping thread costs a futex wake and a
-// context switch, which dominates a reliable round trip. So the waiting side
-// first spins for a few tens of microseconds on an atomic flag (with a CPU
-// pause, never a syscall, clock read or sleep) and only then blocks on its
-// condition variable. To keep spinning from starving real work on small
-// machines, at most (CPUs - 1, at least 1) threads spin at a time; the others
-// block at once. This changes only speed, never semantics: every spin is
-// followed by the ordinary blocking wait, which re-checks the condition.
+// A Call hands its request to a handler thread and waits for the reply. Each
+// hand-off to a sleeping thread costs a futex wake, a context switch and, in
+// a VM, often an inter-processor interrupt: that dominates a reliable round
+// trip. So the waiting side may first spin briefly on an atomic flag (CPU
+// pause only: no syscall, no clock, no sleep) and then blocks as usual on its
+// condition variable, which re-checks the condition: spinning changes speed,
+// never semantics.
+//
+// Spinning only pays when the counterpart runs on another CPU at that moment.
+// Two guards keep it from stealing CPU from real work on small or loaded
+// machines: at most (CPUs - 1, at least 1) threads spin at a time, and a
+// global score tracks whether recent spins succeeded; after failures, threads
+// skip spinning except for an occasional probe.
 //
 // Thread safety: SpinUntil may be called from any thread.
 #pragma once
@@ -17,8 +21,8 @@
 
 namespace raftlab::labrpc {
 
-// Roughly 20-60 us on current x86 CPUs (the pause instruction's length varies).
-inline constexpr int kSpinIterations = 2000;
+// About 25 us with this era's pause instruction (~35 ns on AMD EPYC).
+inline constexpr int kSpinIterations = 700;
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -28,28 +32,43 @@ inline void CpuRelax() {
 #endif
 }
 
-int MaxSpinners();                        // CPUs - 1, at least 1
-std::atomic<int>& SpinnerCount();         // threads spinning right now
+// Process-wide spin policy state (spin.cc).
+struct SpinPolicy {
+  static int MaxSpinners();                 // CPUs - 1, at least 1
+  static std::atomic<int> spinners;         // threads spinning right now
+  static std::atomic<int> score;            // recent success, 0..kMaxScore
+  static std::atomic<unsigned> attempts;    // for the occasional probe
+  static constexpr int kMaxScore = 64;
+  static constexpr int kFailurePenalty = 8;
+  static constexpr unsigned kProbeEvery = 32;
+};
 
-// Spins until `ready()` or the budget runs out; returns ready(). Does not
-// spin at all when enough other threads are already spinning.
+// Spins until `ready()` or the budget runs out; returns ready().
 template <typename Ready>
-bool SpinUntil(Ready ready, int iterations = kSpinIterations) {
+bool SpinUntil(Ready ready) {
   if (ready()) return true;
-  std::atomic<int>& spinners = SpinnerCount();
-  if (spinners.fetch_add(1, std::memory_order_relaxed) >= MaxSpinners()) {
-    spinners.fetch_sub(1, std::memory_order_relaxed);
+  const bool probe = SpinPolicy::attempts.fetch_add(1, std::memory_order_relaxed) %
+                         SpinPolicy::kProbeEvery ==
+                     0;
+  if (!probe && SpinPolicy::score.load(std::memory_order_relaxed) == 0) return false;
+  if (SpinPolicy::spinners.fetch_add(1, std::memory_order_relaxed) >=
+      SpinPolicy::MaxSpinners()) {
+    SpinPolicy::spinners.fetch_sub(1, std::memory_order_relaxed);
     return false;
   }
   bool ok = false;
-  for (int i = 0; i < iterations; i++) {
+  for (int i = 0; i < kSpinIterations; i++) {
     if (ready()) {
       ok = true;
       break;
     }
     CpuRelax();
   }
-  spinners.fetch_sub(1, std::memory_order_relaxed);
+  SpinPolicy::spinners.fetch_sub(1, std::memory_order_relaxed);
+  int s = SpinPolicy::score.load(std::memory_order_relaxed);
+  const int next = ok ? (s < SpinPolicy::kMaxScore ? s + 1 : s)
+                      : (s > SpinPolicy::kFailurePenalty ? s - SpinPolicy::kFailurePenalty : 0);
+  SpinPolicy::score.compare_exchange_strong(s, next, std::memory_order_relaxed);
   return ok;
 }
 

@@ -48,18 +48,30 @@ Adapter::Adapter(Host host, int me, int npeers)
 
 void Adapter::StartThreads() {
   try {
+    // Hold mu_ so that no sender can grow threads_ while we fill it.
+    std::lock_guard<Mutex> lock(mu_);
+    senders_.assign(static_cast<size_t>(npeers_), 0);
+    busy_.assign(static_cast<size_t>(npeers_), 0);
     threads_.emplace_back(host_, "raft-ticker", [this] { TickerLoop(); });
     threads_.emplace_back(host_, "raft-applier", [this] { ApplierLoop(); });
     for (int p = 0; p < npeers_; p++) {
       if (p == me_) continue;
-      for (int k = 0; k < kSendersPerPeer; k++) {
-        const std::string name = "raft-send-" + std::to_string(p);
-        threads_.emplace_back(host_, name.c_str(), [this, p] { SenderLoop(p); });
-      }
+      threads_.emplace_back(host_, "raft-send", [this, p] { SenderLoop(p); });
+      senders_[p]++;
     }
   } catch (...) {
     Kill();  // join what did start, then let the glue report the failure
     throw;
+  }
+}
+
+void Adapter::SpawnSender(int peer) {
+  if (Dead()) return;
+  try {
+    threads_.emplace_back(host_, "raft-send", [this, peer] { SenderLoop(peer); });
+    senders_[peer]++;
+  } catch (const std::exception& e) {
+    host_.Logf(RAFTLAB_LOG_WARN, "could not add a sender for peer %d: %s", peer, e.what());
   }
 }
 
@@ -223,12 +235,16 @@ void Adapter::SenderLoop(int peer) {
       }
       continue;
     }
+    // Keep one thread of this peer free for whatever falls due while this
+    // call is out (it may hang for seconds).
+    if (++busy_[peer] >= senders_[peer] && senders_[peer] < kMaxSendersPerPeer) SpawnSender(peer);
     // The state this message was built from was persisted by the
     // AfterChange() that followed the input which created it.
     lock.unlock();
     const Bytes req = std::visit([](const auto& args) { return Encode(args); }, out->args);
     std::optional<Bytes> reply = host_.Call(peer, out->method(), req);
     lock.lock();
+    busy_[peer]--;
     if (Dead()) break;
     if (reply) {
       DeliverReply(*out, *reply);

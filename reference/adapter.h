@@ -7,11 +7,14 @@
 //   applier     takes committed entries from the Core and calls host->apply
 //               WITHOUT holding the lock: the harness may call Snapshot()
 //               from inside apply
-//   senders     kSendersPerPeer per other peer; each asks the Core for the
-//               next RPC due to its peer, sends it with the lock released
-//               (a call may block for seconds), and feeds the reply back.
-//               Several per peer so that a heartbeat or vote is never stuck
-//               behind a call hanging on a partitioned peer.
+//   senders     per other peer, a pool of threads; each asks the Core for
+//               the next RPC due to its peer, sends it with the lock
+//               released (a call may block for seconds), and feeds the reply
+//               back. The pool starts with one thread and grows (up to
+//               kMaxSendersPerPeer) whenever every thread of that peer is
+//               inside a call, so a heartbeat or vote is never stuck behind
+//               calls hanging on a partitioned peer, while a healthy peer
+//               costs two threads.
 // No thread busy-waits: each waits on a condition variable until the Core
 // reports work (Core::TakeWakeups) or its next deadline passes.
 //
@@ -39,7 +42,7 @@ namespace raftlab::ref {
 
 class Adapter {
  public:
-  static constexpr int kSendersPerPeer = 3;
+  static constexpr int kMaxSendersPerPeer = 16;
   static constexpr size_t kApplyBatch = 64;
 
   // make(): restores persisted state and snapshot, starts the threads.
@@ -74,6 +77,9 @@ class Adapter {
   // Decodes a reply and hands it to the Core. REQUIRES mu_.
   void DeliverReply(const Outgoing& out, const Bytes& reply);
   void StartThreads();
+  // Starts one more sender for peer; logs and carries on if the host
+  // cannot start it. REQUIRES mu_.
+  void SpawnSender(int peer);
 
   const Host host_;
   const int me_;
@@ -88,7 +94,11 @@ class Adapter {
   Role logged_role_ = Role::kFollower;             // GUARDED_BY(mu_)
   int64_t logged_term_ = 0;                        // GUARDED_BY(mu_)
 
-  std::vector<Thread> threads_;  // joined by Kill()
+  std::vector<int> senders_;  // GUARDED_BY(mu_): sender threads per peer
+  std::vector<int> busy_;     // GUARDED_BY(mu_): of those, inside a call
+  // Joined by Kill(). Appended only under mu_ and only while !dead_, so
+  // once Kill() has set dead_ (under mu_) it can join without the lock.
+  std::vector<Thread> threads_;
 };
 
 }  // namespace raftlab::ref

@@ -91,7 +91,7 @@ class RealThread final : public Thread {
   ~RealThread() override {
     if (!joined_) {
       // Same contract as std::thread: destroying an unjoined thread is a bug.
-      std::fprintf(stderr, "raftlab: a Thread was destroyed without join()\n");
+      std::fprintf(stderr, "raftlab: a Thread was destroyed without join() or detach()\n");
       std::abort();
     }
   }
@@ -99,6 +99,11 @@ class RealThread final : public Thread {
     if (joined_) return;
     pthread_join(t_, nullptr);
     joined_ = true;
+  }
+  void detach() override {
+    if (joined_) return;
+    pthread_detach(t_);
+    joined_ = true;  // nothing left to join
   }
 
  private:

@@ -62,11 +62,17 @@ class CondVar {
   virtual void notify_all() = 0;
 };
 
-// A thread started by Runtime::spawn. Must be joined before destruction.
+// A thread started by Runtime::spawn. Must be joined (or detached) before
+// destruction.
 class Thread {
  public:
   virtual ~Thread() = default;
   virtual void join() = 0;
+  // Lets the thread run on unjoined; its resources are freed when it ends.
+  // Reserved for threads that may never end: labrpc's handler pool uses it
+  // for a worker stuck in a student's handler at shutdown (handler_pool.h).
+  // Everything else joins.
+  virtual void detach() = 0;
 };
 
 class Runtime {

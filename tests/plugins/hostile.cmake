@@ -1,0 +1,15 @@
+# Hostile plugins for the runner tests (tests/harness/runner_test.cc): each
+# build of hostile_plugin.cc breaks the test process in one way. Included by
+# tests/plugins/CMakeLists.txt, whose raftlab_test_plugin() it uses.
+set(RAFTLAB_HOSTILE_PLUGINS quiet crash abort throw throw_thread hang_make hang_start busy log_crash flood)
+foreach(kind ${RAFTLAB_HOSTILE_PLUGINS})
+  string(TOUPPER ${kind} _macro)
+  if(kind STREQUAL "quiet")
+    raftlab_test_plugin(hostile_${kind} SOURCES ${CMAKE_CURRENT_LIST_DIR}/hostile_plugin.cc)
+  else()
+    raftlab_test_plugin(hostile_${kind} SOURCES ${CMAKE_CURRENT_LIST_DIR}/hostile_plugin.cc
+      DEFINES HOSTILE_${_macro})
+  endif()
+  target_link_libraries(test_plugin_hostile_${kind} PRIVATE Threads::Threads)
+endforeach()
+set(RAFTLAB_HOSTILE_PLUGINS ${RAFTLAB_HOSTILE_PLUGINS} CACHE INTERNAL "Kinds of hostile test plugins")
