@@ -52,7 +52,8 @@ po::options_description HiddenOptions() {
     ("child", "internal: run one test in this process")
     ("test", po::value<std::string>(), "internal: the test to run (--child)")
     ("result-file", po::value<std::string>(), "internal: where the child writes its result")
-    ("log-file", po::value<std::string>(), "internal: where the child writes the student log");
+    ("log-file", po::value<std::string>(), "internal: where the child writes the student log")
+    ("positional", po::value<std::vector<std::string>>(), "arguments without a flag (rejected)");
   // clang-format on
   return d;
 }
@@ -111,13 +112,20 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
   all.add(VisibleOptions()).add(HiddenOptions());
   po::variables_map vm;
   try {
-    po::parsed_options parsed = po::command_line_parser(argc, argv).options(all).run();
+    po::positional_options_description positional;
+    positional.add("positional", -1);
+    po::parsed_options parsed = po::command_line_parser(argc, argv).options(all).positional(positional).run();
     po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
     return Status::InvalidArgument(fmt::format("{} (labtest --help lists the flags)", e.what()));
   }
 
+  if (vm.count("positional")) {
+    return Status::InvalidArgument(
+        fmt::format("unexpected argument '{}' (choose tests with --filter REGEX; labtest --help lists the flags)",
+                    vm["positional"].as<std::vector<std::string>>()[0]));
+  }
   Options o;
   if (vm.count("help")) {
     o.mode = Options::Mode::kHelp;

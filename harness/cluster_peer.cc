@@ -5,6 +5,7 @@
 #include "harness/bounded_call.h"
 #include "harness/cluster.h"
 #include "harness/timing.h"
+#include "labrpc/network.h"
 #include "runtime/rng.h"
 
 namespace raftlab {
@@ -45,6 +46,7 @@ StatusOr<std::shared_ptr<ClusterPeer>> ClusterPeer::Make(Cluster& cluster, int m
   p->api_ = p->plugin_->api();
 
   p->apply_ch_ = std::make_shared<Channel<ApplyItem>>(rt, 0);
+  for (const auto& e : ends) p->end_names_.push_back(e->name());
   std::weak_ptr<ClusterPeer> weak = p;
 
   // host->apply: the channel belongs to this incarnation only, so a zombie's
@@ -200,6 +202,10 @@ std::vector<std::string> ClusterPeer::Shutdown() {
   }
   host_->MarkKilled();
   apply_ch_->close();  // a plugin thread blocked in host->apply returns RAFTLAB_ERR_KILLED
+  // Its ends go away: a call still waiting out labrpc's long failure delay
+  // (up to 7 s, longer than the kill bound) returns within 100 ms, so a
+  // correct kill() can join its RPC threads in time.
+  for (const std::string& name : end_names_) cluster_.net_->DeleteEnd(name);
 
   const Nanos kill_bound = cluster_.Scaled(timing::kKillBound);
   const raftlab_plugin* api = api_;

@@ -97,6 +97,7 @@ class ClusterPeer : public std::enable_shared_from_this<ClusterPeer> {
   std::atomic<bool> made_{false};
   std::shared_ptr<labrpc::Server> server_;
   std::shared_ptr<Channel<ApplyItem>> apply_ch_;
+  std::vector<std::string> end_names_;  // this incarnation's ends, deleted at kill
   std::unique_ptr<Thread> applier_;
 
   std::unique_ptr<Mutex> mu_;

@@ -98,12 +98,17 @@ void NetCore::FireAfter(const std::shared_ptr<CallState>& st, int64_t ms) {
 
 // Waits lock and unlock by hand (not std::unique_lock) so that clang's
 // thread-safety analysis can follow the mutex.
-bool NetCore::WaitFired(CallState& st) {
+bool NetCore::EndDeleted(EndState& end) {
+  MutexLock l(*mu);
+  return end.deleted;
+}
+
+bool NetCore::WaitFired(CallState& st, EndState* end) {
   st.mu->lock();
   while (!st.fired) {
     if (st.cv->wait_until(*st.mu, rt.now() + kDeathPoll) && !st.fired) {
       st.mu->unlock();
-      if (Cleaned()) return false;
+      if (Cleaned() || (end != nullptr && EndDeleted(*end))) return false;
       st.mu->lock();
     }
   }
@@ -142,7 +147,7 @@ bool NetCore::Call(EndState& end, std::string_view svc_meth, const Bytes& req, B
     // Case B: disabled, unconnected or deleted. The handler never runs; the
     // caller learns of the failure after a random delay, from a timer.
     FireAfter(st, RandBelow(is_long_delays ? kLongFailMs : kShortFailMs));
-    WaitFired(*st);
+    WaitFired(*st, &end);
     return false;
   }
 

@@ -91,8 +91,11 @@ struct NetCore {
   // Completes `st` (sets `fired`) from a Runtime timer after `ms`.
   void FireAfter(const std::shared_ptr<CallState>& st, int64_t ms);
   // Waits for the timer armed by FireAfter; false if the network was
-  // cleaned up first.
-  bool WaitFired(CallState& st);
+  // cleaned up first, or `end` (when given) was deleted first: the fixture
+  // deletes a killed peer's ends so that its calls waiting out a long
+  // failure delay return at once and kill() can join its threads.
+  bool WaitFired(CallState& st, EndState* end = nullptr);
+  bool EndDeleted(EndState& end);
 
   const std::unique_ptr<Mutex> rng_mu;
   Rng rng GUARDED_BY(*rng_mu);

@@ -87,14 +87,14 @@ TEST_F(ConfigTest, UnknownKeySuggestsTheClosestOne) {
 
 TEST_F(ConfigTest, UnknownKeyWithoutCloseMatchListsTheKnownOnes) {
   std::string e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree, zzzzzz: 1}\n");
-  EXPECT_THAT(e, HasSubstr("cfg.yml:5:61: unknown key 'zzzzzz' in test 'a' (known keys: name, part,"));
+  EXPECT_THAT(e, HasSubstr("cfg.yml:5:59: unknown key 'zzzzzz' in test 'a' (known keys: name, part,"));
 }
 
 TEST_F(ConfigTest, WrongTypeNamesTheValue) {
   std::string e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: many, scenario: basic_agree}\n");
   EXPECT_EQ(e, "cfg.yml:5:32: 'points' in test 'a' must be a number, got 'many'");
   e = Error(std::string(kHeader) + "  - {name: a, part: one, points: 20, scenario: basic_agree}\n");
-  EXPECT_EQ(e, "cfg.yml:5:23: 'part' in test 'a' must be an integer, got 'one'");
+  EXPECT_EQ(e, "cfg.yml:5:21: 'part' in test 'a' must be an integer, got 'one'");
   e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: [x]}\n");
   EXPECT_EQ(e, "cfg.yml:5:46: 'scenario' must be a string, got a list");
 }
@@ -150,24 +150,24 @@ TEST_F(ConfigTest, WrongParameterTypes) {
                  params + "}\n");
   };
   EXPECT_EQ(with_params("{servers: three}"),
-            "cfg.yml:5:83: parameter 'servers' in test 'a' must be an integer, got 'three'");
+            "cfg.yml:5:82: parameter 'servers' in test 'a' must be an integer, got 'three'");
   // A quoted "3" is a string, not an integer.
   EXPECT_EQ(with_params("{servers: \"3\"}"),
-            "cfg.yml:5:83: parameter 'servers' in test 'a' must be an integer, got '3'");
+            "cfg.yml:5:82: parameter 'servers' in test 'a' must be an integer, got '3'");
   EXPECT_EQ(with_params("{servers: 2.5}"),
-            "cfg.yml:5:83: parameter 'servers' in test 'a' must be an integer, got '2.5'");
+            "cfg.yml:5:82: parameter 'servers' in test 'a' must be an integer, got '2.5'");
   EXPECT_EQ(with_params("{reliable: maybe}"),
-            "cfg.yml:5:84: parameter 'reliable' in test 'a' must be true or false, got 'maybe'");
-  EXPECT_EQ(with_params("{ratio: [1]}"), "cfg.yml:5:81: parameter 'ratio' in test 'a' must be a number, got 'a list'");
+            "cfg.yml:5:83: parameter 'reliable' in test 'a' must be true or false, got 'maybe'");
+  EXPECT_EQ(with_params("{ratio: [1]}"), "cfg.yml:5:80: parameter 'ratio' in test 'a' must be a number, got 'a list'");
   EXPECT_EQ(with_params("{label: {x: 1}}"),
-            "cfg.yml:5:81: parameter 'label' in test 'a' must be a string, got 'a mapping'");
+            "cfg.yml:5:80: parameter 'label' in test 'a' must be a string, got 'a mapping'");
   EXPECT_EQ(with_params("[1, 2]"),
-            "cfg.yml:5:73: 'params' in test 'a' must be a mapping like '{servers: 3, reliable: true}'");
+            "cfg.yml:5:72: 'params' in test 'a' must be a mapping like '{servers: 3, reliable: true}'");
 }
 
 TEST_F(ConfigTest, PartMustBeDeclared) {
   std::string e = Error(std::string(kHeader) + "  - {name: a, part: 2, points: 20, scenario: basic_agree}\n");
-  EXPECT_EQ(e, "cfg.yml:5:23: part 2 in test 'a' is not declared under 'parts:' (add it there)");
+  EXPECT_EQ(e, "cfg.yml:5:21: part 2 in test 'a' is not declared under 'parts:' (add it there)");
 }
 
 TEST_F(ConfigTest, NumbersMustBePositive) {
@@ -178,12 +178,12 @@ TEST_F(ConfigTest, NumbersMustBePositive) {
   EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, repeat: 0, scenario: basic_agree}\n"),
             "cfg.yml:5:44: 'repeat' in test 'a' must be at least 1, got 0");
   EXPECT_EQ(Error("version: 1\nparts:\n  - {part: 1, name: x, points: -5}\ntests: []\n"),
-            "cfg.yml:3:34: 'points' must be positive, got -5");
+            "cfg.yml:3:32: 'points' must be positive, got -5");
 }
 
 TEST_F(ConfigTest, BadTestNames) {
   EXPECT_EQ(Error(std::string(kHeader) + "  - {name: 'a b', part: 1, points: 20, scenario: basic_agree}\n"),
-            "cfg.yml:5:11: test name 'a b' may only use letters, digits, '-', '_' and '.'");
+            "cfg.yml:5:12: test name 'a b' may only use letters, digits, '-', '_' and '.'");
 }
 
 TEST_F(ConfigTest, TopLevelProblems) {
@@ -201,7 +201,7 @@ TEST_F(ConfigTest, TopLevelProblems) {
 TEST_F(ConfigTest, PartDeclaredTwice) {
   EXPECT_EQ(Error("version: 1\nparts:\n  - {part: 1, name: a, points: 1}\n  - {part: 1, name: b, points: 1}\n"
                   "tests: []\n"),
-            "cfg.yml:4:11: part 1 is declared twice (first as 'a')");
+            "cfg.yml:4:12: part 1 is declared twice (first as 'a')");
 }
 
 TEST_F(ConfigTest, YamlSyntaxErrorHasPosition) {
@@ -216,7 +216,7 @@ TEST_F(ConfigTest, ReportsEveryProblemAtOnce) {
                         "  - {name: a, part: 1, points: 20, scenario: nope}\n"
                         "  - {name: b, part: 1, points: 20, scenario: basic_agree, extra: 1}\n");
   EXPECT_THAT(e, HasSubstr("cfg.yml:5:46: unknown scenario 'nope'"));
-  EXPECT_THAT(e, HasSubstr("cfg.yml:6:61: unknown key 'extra' in test 'b'"));
+  EXPECT_THAT(e, HasSubstr("cfg.yml:6:59: unknown key 'extra' in test 'b'"));
 }
 
 TEST_F(ConfigTest, WarnsWhenPartPointsDoNotAddUp) {
