@@ -33,7 +33,7 @@ bool RunBounded(Runtime& rt, const std::string& name, std::function<void()> fn, 
   const Nanos deadline = rt.now() + bound;
   bool finished;
   {
-    std::unique_lock<Mutex> l(*st->mu);
+    MutexLock l(*st->mu);
     while (!st->done) {
       if (st->cv->wait_until(*st->mu, deadline) && !st->done) break;
     }

@@ -16,6 +16,9 @@
 //
 // Thread safety: RunChildProcess may be called from several threads at once
 // (each call owns its descriptors). The callbacks run on the calling thread.
+// Caveat for callers on worker threads: PR_SET_PDEATHSIG fires when the
+// THREAD that forked exits, so that thread must outlive the child (it does:
+// this call blocks until the child is reaped).
 // Ownership: everything by value; the callbacks are borrowed for the call.
 #pragma once
 

@@ -14,7 +14,7 @@ namespace {
 namespace po = boost::program_options;
 
 po::options_description VisibleOptions() {
-  po::options_description d("Options");
+  po::options_description d("Options", /*line_length=*/100, /*min_description_length=*/50);
   // clang-format off
   d.add_options()
     ("help,h", "show this help and exit")

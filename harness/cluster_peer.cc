@@ -236,7 +236,7 @@ std::vector<std::string> ClusterPeer::Shutdown() {
   const Nanos drain_bound = cluster_.Scaled(timing::kDrainBound);
   bool applier_done;
   {
-    std::unique_lock<Mutex> l(*mu_);
+    MutexLock l(*mu_);
     const Nanos deadline = rt.now() + drain_bound;
     while (!applier_done_ && !cv_->wait_until(*mu_, deadline)) {
     }
@@ -255,7 +255,7 @@ std::vector<std::string> ClusterPeer::Shutdown() {
   // No new calls; wait for start/get_state/handle_rpc calls already inside.
   bool drained;
   {
-    std::unique_lock<Mutex> l(*mu_);
+    MutexLock l(*mu_);
     closing_ = true;
     const Nanos deadline = rt.now() + drain_bound;
     while (pins_ > 0 && !cv_->wait_until(*mu_, deadline)) {

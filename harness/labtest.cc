@@ -141,20 +141,20 @@ StatusOr<std::string> FindDefaultConfig(std::string* origin) {
   std::vector<std::pair<fs::path, std::string>> candidates;
   const std::string exe_dir = ExeDir();
   if (!exe_dir.empty()) {
-    candidates.emplace_back(fs::path(exe_dir) / kCatalogueName, "beside the labtest binary");
-    candidates.emplace_back(fs::path(exe_dir) / "config" / kCatalogueName, "beside the labtest binary");
+    candidates.emplace_back(fs::path(exe_dir) / kCatalogueName, "found beside the labtest binary");
+    candidates.emplace_back(fs::path(exe_dir) / "config" / kCatalogueName, "found beside the labtest binary");
     candidates.emplace_back(fs::path(exe_dir) / ".." / "share" / "raftlab" / kCatalogueName,
                             "installed with labtest");
   }
   if (std::string_view(RAFTLAB_SOURCE_DIR).size() > 0) {
-    candidates.emplace_back(fs::path(RAFTLAB_SOURCE_DIR) / "config" / kCatalogueName, "from the source tree");
+    candidates.emplace_back(fs::path(RAFTLAB_SOURCE_DIR) / "config" / kCatalogueName, "found in the source tree");
   }
-  candidates.emplace_back(fs::path("config") / kCatalogueName, "from ./config");
+  candidates.emplace_back(fs::path("config") / kCatalogueName, "found in ./config");
   std::string tried;
   for (const auto& [path, why] : candidates) {
     std::error_code ec;
     if (fs::is_regular_file(path, ec)) {
-      *origin = why + " (default; -f chooses another)";
+      *origin = why + "; -f picks another";
       return path.lexically_normal().string();
     }
     tried += "\n  " + path.lexically_normal().string();
@@ -284,7 +284,11 @@ int RunCommand(const Options& o, const Environment& env) {
 
   std::unique_ptr<Runtime> rt = MakeRealTimeRuntime();
   RunnerOptions ro;
-  ro.self_exe = env.self_exe;
+  // Exec the binary by its real name, so the child's threads show up as
+  // "labtest" (not "exe") in /proc and in stack dumps.
+  std::error_code exe_ec;
+  fs::path exe = env.self_exe == "/proc/self/exe" ? fs::read_symlink(env.self_exe, exe_ec) : fs::path(env.self_exe);
+  ro.self_exe = exe_ec ? env.self_exe : exe.string();
   ro.config_path = fs::absolute(config_path).string();
   ro.plugin_path = fs::absolute(info.plugin_path).string();
   ro.run_dir = info.run_dir;

@@ -109,12 +109,13 @@ void ConsoleReporter::Failure(const TestSpec& spec, const TestResult& r) {
     PrintIndented(out_, r.hang_analysis.substr(r.hang_analysis.find('\n') + 1), "  ", 40, "  [...]");
   }
   fmt::print(out_, "      seed: {} (repetition {}, run seed {})\n", r.base_seed, r.repetition, r.seed);
+  if (r.verdict == Verdict::kFail && r.log_lines == 0) {
+    fmt::print(out_, "      your code logged nothing (lines it logs through host->log would show here)\n");
+  }
   if (!r.log_tail.empty()) {
     fmt::print(out_, "      last {} lines of the test log (your code's lines; ====== marks harness events):\n",
                r.log_tail.size());
     for (const std::string& l : r.log_tail) fmt::print(out_, "        {}\n", l);
-  } else if (r.verdict != Verdict::kError) {
-    fmt::print(out_, "      (your code logged nothing; host->log lines would show here)\n");
   }
   if (!r.stderr_tail.empty()) {
     fmt::print(out_, "      last lines of the test process's stderr:\n");
@@ -133,11 +134,10 @@ void ConsoleReporter::RunEnd(const RunSummary& s) {
              s.runs, s.runs == 1 ? "" : "s", s.runs_passed, s.runs_failed,
              s.runs_skipped ? fmt::format(", {} skipped", s.runs_skipped) : "", s.wall_s, s.cpu_s);
   for (const PartSummary& p : s.parts) {
-    fmt::print(out_, "  part {} {:<24} {:>3}/{:<3} tests passed{}  {:>5}/{:<5} points\n", p.part, p.name,
-               p.tests_passed, p.tests, p.tests_failed ? fmt::format(", {} failed", p.tests_failed) : "",
-               Points(p.points_earned), Points(p.points_possible));
+    fmt::print(out_, "  part {:<2} {:<26} {:>3}/{:<3} passed {:>3} failed {:>6}/{:<6} points\n", p.part, p.name,
+               p.tests_passed, p.tests, p.tests_failed, Points(p.points_earned), Points(p.points_possible));
   }
-  fmt::print(out_, "  total {:>56}/{:<5} points\n", Points(s.points_earned), Points(s.points_possible));
+  fmt::print(out_, "  {:<62} {:>6}/{:<6} points\n", "total", Points(s.points_earned), Points(s.points_possible));
   if (s.failed_tests.empty()) {
     fmt::print(out_, "PASSED\n");
   } else {

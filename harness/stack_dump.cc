@@ -17,7 +17,12 @@ namespace raftlab {
 namespace {
 
 constexpr int64_t kDumpCapBytes = 512 << 10;   // a dump of thousands of threads is cut here
-constexpr double kBusyCores = 0.5;             // CPU use above half a core over the interval = busy
+// Busy: more than half a core over the interval, or threads in state R
+// while the process uses at least a twentieth of a core (on a loaded machine
+// spinning threads get only a share of a core). A deadlocked process uses
+// none at all.
+constexpr double kBusyCores = 0.5;
+constexpr double kBusyCoresWhileRunning = 0.05;
 
 std::string ReadSmallFile(const std::string& path) {
   std::ifstream in(path);
@@ -83,7 +88,11 @@ std::string AnalyseHang(const std::vector<ThreadSample>& before, const std::vect
   if (after.empty()) return "the process was already gone when we looked";
   const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
   std::map<int, uint64_t> start;
-  for (const ThreadSample& s : before) start[s.tid] = s.cpu_ticks;
+  int running_before = 0;
+  for (const ThreadSample& s : before) {
+    start[s.tid] = s.cpu_ticks;
+    if (s.state == 'R') ++running_before;
+  }
   double total_cpu = 0;
   int running = 0, busy_threads = 0;
   std::vector<std::string> lines;
@@ -100,7 +109,8 @@ std::string AnalyseHang(const std::vector<ThreadSample>& before, const std::vect
   const double cores = interval_s > 0 ? total_cpu / interval_s : 0;
   const int n = static_cast<int>(after.size());
   std::string summary;
-  if (cores > kBusyCores) {
+  running = std::max(running, running_before);
+  if (cores > kBusyCores || (running > 0 && cores >= kBusyCoresWhileRunning)) {
     summary = fmt::format(
         "{} of {} threads were running and using {:.1f} cores of CPU: likely a BUSY LOOP (a loop that never "
         "sleeps or waits, e.g. spinning on a condition instead of waiting, or a retry loop without a pause)",

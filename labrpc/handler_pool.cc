@@ -39,17 +39,19 @@ HandlerPool::~HandlerPool() { Shutdown(); }
 
 // Lock/unlock by hand (not std::unique_lock) so that clang's thread-safety
 // analysis can follow the mutex.
-void HandlerPool::WorkerLoop(std::shared_ptr<State> st, Worker* w) {
+void HandlerPool::WorkerLoop(Runtime& rt, std::shared_ptr<State> st, Worker* w) {
   st->mu->lock();
   for (;;) {
     if (!w->has_task && !st->stop) {
       // Spin briefly before sleeping: under a steady stream of calls the
       // next task usually arrives within microseconds (see spin.h).
       st->mu->unlock();
-      SpinUntil([&] {
-        return w->ready.load(std::memory_order_acquire) ||
-               st->stopping.load(std::memory_order_relaxed);
-      });
+      SpinUntil(
+          [&] {
+            return w->ready.load(std::memory_order_acquire) ||
+                   st->stopping.load(std::memory_order_relaxed);
+          },
+          [&] { return rt.now(); });
       st->mu->lock();
     }
     while (!w->has_task && !st->stop) w->cv->wait(*st->mu);
@@ -95,7 +97,7 @@ bool HandlerPool::Submit(Task task) {
   w->has_task = true;
   st.all.push_back(std::move(owned));
   const std::string name = prefix_ + std::to_string(st.all.size());
-  w->thread = rt_.spawn(name, [s = st_, w] { WorkerLoop(s, w); });
+  w->thread = rt_.spawn(name, [&rt = rt_, s = st_, w] { WorkerLoop(rt, s, w); });
   st.mu->unlock();
   return true;
 }

@@ -51,7 +51,7 @@ class HandlerPool {
  private:
   struct State;
   struct Worker;
-  static void WorkerLoop(std::shared_ptr<State> st, Worker* w);
+  static void WorkerLoop(Runtime& rt, std::shared_ptr<State> st, Worker* w);
 
   Runtime& rt_;
   const std::string prefix_;

@@ -176,7 +176,7 @@ bool NetCore::Call(EndState& end, std::string_view svc_meth, const Bytes& req, B
   if (!submitted) return false;  // pool shut down: the network is gone
 
   Server::DispatchResult result;
-  SpinUntil([&] { return st->done.load(std::memory_order_acquire); });
+  SpinUntil([&] { return st->done.load(std::memory_order_acquire); }, [&] { return rt.now(); });
   st->mu->lock();
   while (!st->handler_done) {
     if (st->cv->wait_until(*st->mu, rt.now() + kDeathPoll) && !st->handler_done) {

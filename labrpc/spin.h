@@ -11,13 +11,16 @@
 // Spinning only pays when the counterpart runs on another CPU at that moment.
 // Two guards keep it from stealing CPU from real work on small or loaded
 // machines: at most (CPUs - 1, at least 1) threads spin at a time, and a
-// global score tracks whether recent spins succeeded; after failures, threads
-// skip spinning except for an occasional probe.
+// global score tracks whether recent spins succeeded quickly; after failures
+// (budget exhausted, or the spinner was preempted), threads skip spinning
+// except for an occasional probe. On an idle machine the hand-offs then cost
+// no syscalls; on a loaded one labrpc behaves as if it never spun.
 //
 // Thread safety: SpinUntil may be called from any thread.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 namespace raftlab::labrpc {
 
@@ -41,11 +44,16 @@ struct SpinPolicy {
   static constexpr int kMaxScore = 64;
   static constexpr int kFailurePenalty = 8;
   static constexpr unsigned kProbeEvery = 32;
+  // A spin that took longer than this in wall time was preempted.
+  static constexpr std::chrono::microseconds kWallLimit{100};
 };
 
-// Spins until `ready()` or the budget runs out; returns ready().
-template <typename Ready>
-bool SpinUntil(Ready ready) {
+// Spins until `ready()` or the budget runs out; returns ready(). `now`
+// (the Runtime's clock) only feeds the policy: a spin that took much longer
+// in wall time than its budget was preempted, a sign of an oversubscribed
+// machine, and counts as a failure even if it ended well.
+template <typename Ready, typename Now>
+bool SpinUntil(Ready ready, Now now) {
   if (ready()) return true;
   const bool probe = SpinPolicy::attempts.fetch_add(1, std::memory_order_relaxed) %
                          SpinPolicy::kProbeEvery ==
@@ -56,6 +64,7 @@ bool SpinUntil(Ready ready) {
     SpinPolicy::spinners.fetch_sub(1, std::memory_order_relaxed);
     return false;
   }
+  const auto start = now();
   bool ok = false;
   for (int i = 0; i < kSpinIterations; i++) {
     if (ready()) {
@@ -64,10 +73,11 @@ bool SpinUntil(Ready ready) {
     }
     CpuRelax();
   }
+  const bool fast = ok && now() - start <= SpinPolicy::kWallLimit;
   SpinPolicy::spinners.fetch_sub(1, std::memory_order_relaxed);
   int s = SpinPolicy::score.load(std::memory_order_relaxed);
-  const int next = ok ? (s < SpinPolicy::kMaxScore ? s + 1 : s)
-                      : (s > SpinPolicy::kFailurePenalty ? s - SpinPolicy::kFailurePenalty : 0);
+  const int next = fast ? (s < SpinPolicy::kMaxScore ? s + 1 : s)
+                        : (s > SpinPolicy::kFailurePenalty ? s - SpinPolicy::kFailurePenalty : 0);
   SpinPolicy::score.compare_exchange_strong(s, next, std::memory_order_relaxed);
   return ok;
 }

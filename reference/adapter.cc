@@ -135,7 +135,10 @@ int32_t Serve(const Host& host, std::string_view method, ByteView req, Bytes* re
 }  // namespace
 
 int32_t Adapter::HandleRpc(std::string_view method, ByteView req, Bytes* reply) {
-  if (Dead()) return RAFTLAB_ERR_KILLED;
+  // No early return once killed: handle_rpc must answer every request it
+  // knows, and a request may still arrive while the harness is killing us.
+  // AfterChange() then skips the save, and the harness drops the reply of a
+  // dead server, so nothing escapes unpersisted.
   // Each handler persists (AfterChange) before its reply is encoded and
   // returned: Figure 2's "respond only after updating stable storage".
   if (method == kAppendEntries) {

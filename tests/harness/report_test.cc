@@ -188,6 +188,22 @@ TEST(ConsoleTest, FailureSaysWhySeedTailAndRerun) {
   EXPECT_THAT(out, HasSubstr("      rerun: labtest --plugin lib.so -f cfg.yml --filter '^b$' --seed 99 --repetition 2\n"));
 }
 
+TEST(ConsoleTest, SaysWhenTheStudentLoggedNothing) {
+  Catalogue c = SampleCatalogue();
+  Capture cap;
+  ConsoleReporter console(cap.file(), {});
+  console.RunStart({});
+  TestResult r = Result("a", 1, Verdict::kFail);
+  r.message = "expected one leader, got none";
+  console.TestEnd(c.tests[0], r);
+  r.log_lines = 3;
+  console.TestEnd(c.tests[0], r);
+  std::string out = cap.text();
+  const std::string note = "your code logged nothing (lines it logs through host->log would show here)";
+  ASSERT_NE(out.find(note), std::string::npos);
+  EXPECT_EQ(out.find(note, out.find(note) + 1), std::string::npos);  // only for the run that logged nothing
+}
+
 TEST(ConsoleTest, LongStackDumpsAreCut) {
   Catalogue c = SampleCatalogue();
   Capture cap;
@@ -214,9 +230,9 @@ TEST(ConsoleTest, SummaryPerPart) {
   console.RunEnd(Summarize(c, All(c), results, 10, 99));
   std::string out = cap.text();
   EXPECT_THAT(out, HasSubstr("Summary (seed 99): 4 runs, 3 passed, 1 failed; 10.0 s wall, 3.0 s CPU\n"));
-  EXPECT_THAT(out, HasSubstr("  part 1 leader election            1/2   tests passed, 1 failed      5/20    points\n"));
-  EXPECT_THAT(out, HasSubstr("  part 2 log replication            1/1   tests passed     45/45    points\n"));
-  EXPECT_THAT(out, HasSubstr("/85"));
+  EXPECT_THAT(out, HasSubstr("  part 1  leader election              1/2   passed   1 failed      5/20     points\n"));
+  EXPECT_THAT(out, HasSubstr("  part 2  log replication              1/1   passed   0 failed     45/45     points\n"));
+  EXPECT_THAT(out, HasSubstr("  total                                                              70/85     points\n"));
   EXPECT_THAT(out, HasSubstr("FAILED: b (each failure above ends with the command that reruns it)\n"));
 }
 

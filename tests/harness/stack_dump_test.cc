@@ -16,6 +16,7 @@ namespace raftlab {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 ThreadSample Sample(int tid, const std::string& name, char state, uint64_t ticks) {
   ThreadSample s;
@@ -55,6 +56,20 @@ TEST(StackDumpTest, CpuRisingIsALikelyBusyLoop) {
   EXPECT_THAT(a, HasSubstr("spinner"));
   EXPECT_THAT(a, HasSubstr("100% CPU"));
   EXPECT_EQ(AnalyseHang(before, {}, 0.3), "the process was already gone when we looked");
+}
+
+TEST(StackDumpTest, SpinnersStarvedOnALoadedMachineAreStillBusy) {
+  // Three spinning threads sharing a loaded machine got a tenth of a core.
+  const double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const uint64_t tenth = static_cast<uint64_t>(0.1 * 0.3 * hz / 3) + 1;
+  std::vector<ThreadSample> before = {Sample(1, "main", 'S', 0), Sample(2, "a", 'R', 0), Sample(3, "b", 'R', 0),
+                                      Sample(4, "c", 'R', 0)};
+  std::vector<ThreadSample> after = {Sample(1, "main", 'S', 0), Sample(2, "a", 'R', tenth),
+                                     Sample(3, "b", 'S', tenth), Sample(4, "c", 'R', tenth)};
+  EXPECT_THAT(AnalyseHang(before, after, 0.3), HasSubstr("likely a BUSY LOOP"));
+  // Running but using no CPU at all is not a busy loop.
+  std::vector<ThreadSample> idle = {Sample(1, "main", 'R', 0), Sample(2, "a", 'S', 0)};
+  EXPECT_THAT(AnalyseHang(idle, idle, 0.3), Not(HasSubstr("BUSY")));
 }
 
 TEST(StackDumpTest, IdenticalStacksAreMerged) {
