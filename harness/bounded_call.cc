@@ -1,7 +1,6 @@
 #include "harness/bounded_call.h"
 
 #include <cstdio>
-#include <mutex>
 
 namespace raftlab {
 namespace {

@@ -1,6 +1,5 @@
 #include "harness/cluster_peer.h"
 
-#include <mutex>
 
 #include "harness/bounded_call.h"
 #include "harness/cluster.h"

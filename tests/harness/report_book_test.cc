@@ -12,7 +12,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing_reports::Run;
+using testing_reports::MakeRun;
 using testing_reports::SamplePlan;
 using testing_reports::Spec;
 
@@ -51,11 +51,11 @@ TEST(ReportPlanTest, FollowsTheCatalogueAndDropsPartsWithoutSelectedTests) {
 TEST(ResultBookTest, AllOrNothingNeedsEveryExpectedRunToPass) {
   const ReportPlan plan = SamplePlan(3);
   ResultBook book(plan, ScoringPolicy::kAllOrNothing);
-  for (int rep = 0; rep < 3; ++rep) book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kPass, rep));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kPass, 0));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kTimeout, 1));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kPass, 2));
-  book.Add(Spec(plan, "r1"), Run(plan, "r1", Verdict::kPass, 0));  // 1 of 3 so far
+  for (int rep = 0; rep < 3; ++rep) book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, rep));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kPass, 0));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kTimeout, 1));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kPass, 2));
+  book.Add(Spec(plan, "r1"), MakeRun(plan, "r1", Verdict::kPass, 0));  // 1 of 3 so far
   const auto scores = book.Scores();
 
   EXPECT_EQ(ScoreOf(scores, "e1").state, TestState::kPassed);
@@ -79,10 +79,10 @@ TEST(ResultBookTest, AllOrNothingNeedsEveryExpectedRunToPass) {
 TEST(ResultBookTest, PassRateGivesTheFractionOfExpectedRuns) {
   const ReportPlan plan = SamplePlan(3);
   ResultBook book(plan, ScoringPolicy::kPassRate);
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kPass, 0));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kCrash, 1));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kPass, 2));
-  book.Add(Spec(plan, "r1"), Run(plan, "r1", Verdict::kPass, 0));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kPass, 0));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kCrash, 1));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kPass, 2));
+  book.Add(Spec(plan, "r1"), MakeRun(plan, "r1", Verdict::kPass, 0));
   const auto scores = book.Scores();
   EXPECT_DOUBLE_EQ(ScoreOf(scores, "e2").earned, 10.0 * 2 / 3);
   EXPECT_DOUBLE_EQ(ScoreOf(scores, "r1").earned, 20.0 / 3);  // 1 of 3 expected runs
@@ -101,10 +101,10 @@ TEST(ResultBookTest, PassRateGivesTheFractionOfExpectedRuns) {
 TEST(ResultBookTest, SkipsEarnNothingAloneButDoNotSpoilPasses) {
   const ReportPlan plan = SamplePlan(2);
   ResultBook book(plan, ScoringPolicy::kAllOrNothing);
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kSkip, 0, "not implemented"));
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kSkip, 1, "not implemented"));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kPass, 0));
-  book.Add(Spec(plan, "e2"), Run(plan, "e2", Verdict::kSkip, 1, "not implemented"));
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kSkip, 0, "not implemented"));
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kSkip, 1, "not implemented"));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kPass, 0));
+  book.Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kSkip, 1, "not implemented"));
   const auto scores = book.Scores();
   EXPECT_EQ(ScoreOf(scores, "e1").state, TestState::kSkipped);
   EXPECT_EQ(ScoreOf(scores, "e1").earned, 0);
@@ -112,17 +112,17 @@ TEST(ResultBookTest, SkipsEarnNothingAloneButDoNotSpoilPasses) {
   EXPECT_EQ(ScoreOf(scores, "e2").earned, 10);
 
   ResultBook rate(plan, ScoringPolicy::kPassRate);
-  rate.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kSkip, 0, "not implemented"));
+  rate.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kSkip, 0, "not implemented"));
   EXPECT_EQ(ScoreOf(rate.Scores(), "e1").earned, 0);
 }
 
 TEST(ResultBookTest, ResultsInAnyOrderSortByRepetitionAndReplaceDuplicates) {
   const ReportPlan plan = SamplePlan(3);
   ResultBook book(plan, ScoringPolicy::kAllOrNothing);
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kPass, 2));
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kFail, 0));
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kPass, 1));
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kPass, 0));  // a rerun replaces the failure
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, 2));
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kFail, 0));
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, 1));
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, 0));  // a rerun replaces the failure
   const auto scores = book.Scores();
   const TestScore& s = ScoreOf(scores, "e1");
   ASSERT_EQ(s.runs.size(), 3u);
@@ -134,8 +134,8 @@ TEST(ResultBookTest, ResultsInAnyOrderSortByRepetitionAndReplaceDuplicates) {
 TEST(ResultBookTest, MoreRunsThanPlannedRaiseTheExpectedCount) {
   const ReportPlan plan = SamplePlan(1);
   ResultBook book(plan, ScoringPolicy::kPassRate);
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kPass, 0));
-  book.Add(Spec(plan, "e1"), Run(plan, "e1", Verdict::kFail, 1));  // e.g. --until-fail
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, 0));
+  book.Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kFail, 1));  // e.g. --until-fail
   const TestScore& s = ScoreOf(book.Scores(), "e1");
   EXPECT_EQ(s.expected_runs, 2);
   EXPECT_DOUBLE_EQ(s.earned, 2.5);
@@ -149,7 +149,7 @@ TEST(ResultBookTest, ATestMissingFromThePlanIsAddedFromItsSpec) {
   extra.part = 5;
   extra.points = 7;
   extra.description = "kv";
-  TestResult r = Run(plan, "k1", Verdict::kPass);
+  TestResult r = MakeRun(plan, "k1", Verdict::kPass);
   r.part = 5;
   book.Add(extra, r);
   const auto scores = book.Scores();

@@ -39,7 +39,7 @@ inline TestSpec Spec(const ReportPlan& plan, const std::string& name) {
   return s;
 }
 
-inline TestResult Run(const ReportPlan& plan, const std::string& test, Verdict v, int rep = 0,
+inline TestResult MakeRun(const ReportPlan& plan, const std::string& test, Verdict v, int rep = 0,
                       std::string message = "") {
   TestResult r;
   r.test = test;
