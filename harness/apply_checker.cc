@@ -37,7 +37,7 @@ Status ApplyChecker::CheckAndRecord(int i, int64_t index, const Command& cmd, co
       return Violation("commit index=" + std::to_string(index) + " server=" + std::to_string(i) + " " +
                        DescribeCommand(cmd) + " != server=" + std::to_string(e.server) + " " +
                        DescribeCommand(e.command) + " (" + what +
-                       "; State Machine Safety: once any server applies a command at an index, no server may "
+                       "State Machine Safety: once any server applies a command at an index, no server may "
                        "apply a different one there; Log Matching)");
     }
     return Status::Ok();
@@ -68,7 +68,7 @@ Status ApplyChecker::LoadSnapshot(int i, int64_t msg_index, std::string_view byt
                      " (a snapshot must never move the service backwards)");
   }
   for (int64_t k = 1; k <= s->index; k++) {
-    Status st = CheckAndRecord(i, k, s->commands[k - 1], "a command inside a snapshot");
+    Status st = CheckAndRecord(i, k, s->commands[k - 1], "inside a snapshot; ");
     if (!st.ok()) return st;
   }
   sv.last_applied = s->index;
@@ -102,7 +102,7 @@ Status ApplyChecker::OnApply(int i, const ApplyItem& m) {
                          ", got " + std::to_string(m.index) + " (" + why +
                          "; every committed entry must be applied exactly once, in index order)");
       }
-      Status st = CheckAndRecord(i, m.index, m.data, "applied by two servers");
+      Status st = CheckAndRecord(i, m.index, m.data, "");
       if (!st.ok()) return st;
       sv.last_applied = m.index;
       sv.commands_applied++;

@@ -97,7 +97,8 @@ class ApplyChecker {
   };
 
   Status Violation(std::string msg) REQUIRES(*mu_);
-  // Checks `cmd` at `index` from server i against the global map and records it.
+  // Checks `cmd` at `index` from server i against the global map and records
+  // it; `what` prefixes the rule in the message ("inside a snapshot; ").
   Status CheckAndRecord(int i, int64_t index, const Command& cmd, const char* what) REQUIRES(*mu_);
   Status LoadSnapshot(int i, int64_t msg_index, std::string_view bytes, bool at_restart) REQUIRES(*mu_);
 

@@ -13,6 +13,8 @@ namespace {
 
 namespace po = boost::program_options;
 
+constexpr int kMaxJobs = 256;
+
 po::options_description VisibleOptions() {
   po::options_description d("Options", /*line_length=*/100, /*min_description_length=*/50);
   // clang-format off
@@ -28,6 +30,12 @@ po::options_description VisibleOptions() {
      "run only tests whose name matches REGEX (ECMAScript, searched; '^3A-initial-election$' selects one)")
     ("list", "list the selected tests with their points and exit (-v: parameters too)")
     ("repeat", po::value<int>()->value_name("N"), "run each selected test N times")
+    ("until-fail", "repeat each test until it fails once (then that test stops, the others go on); "
+     "at most --repeat N times, or without end when --repeat is not given (Ctrl-C stops and summarises)")
+    ("fail-fast,x", "start no new run after the first failure (runs already going finish and are reported)")
+    ("jobs,j", po::value<int>()->value_name("J"),
+     "run J test processes at once (default: a safe number for this machine, from its cores and load; "
+     "-v alone defaults to 1)")
     ("seed", po::value<std::string>()->value_name("S"),
      "base seed (decimal or 0x hex) for every random choice of the harness; default: random, printed")
     ("repetition", po::value<int>()->value_name("K"),
@@ -35,9 +43,16 @@ po::options_description VisibleOptions() {
     ("timeout-scale", po::value<double>()->value_name("X"),
      "multiply every timeout by X (for slow machines and sanitizer builds)")
     ("verbose,v", "stream the log lines of your code and the harness events live")
+    ("color", po::value<std::string>()->value_name("WHEN"),
+     "colour the output: auto (default: on a terminal, unless NO_COLOR is set), always or never")
+    ("output", po::value<std::vector<std::string>>()->value_name("FMT:PATH")->composing(),
+     "also write results to PATH as FMT: json, junit or gradescope (repeatable; rewritten after every run, "
+     "so an interrupted run leaves a valid file)")
     ("record-baseline", po::value<std::string>()->value_name("PATH"),
      "after the run, write the figures of passing tests to PATH (config/reference_baseline.json)")
-    ("output-dir", po::value<std::string>()->value_name("DIR"), "where run folders go (default: labtest-out)")
+    ("output-dir", po::value<std::string>()->value_name("DIR"),
+     "where run folders go (default: labtest-out); a failed run keeps DIR/<stamp>/<test>-<rep>/ with "
+     "student.log, result.json (harness events), stacks.txt (hangs), stdout.txt and stderr.txt")
     ("keep-output", "keep the files of passing runs too (default: only failed runs keep them)")
     ("memory-limit-mb", po::value<int64_t>()->value_name("MB"),
      "address-space limit of a test process (default 4096; ignored in sanitizer builds)");
@@ -98,10 +113,13 @@ std::string UsageText() {
       << "\nExamples:\n"
          "  labtest --plugin build/libraft.so --part 1          run part 1 (leader election)\n"
          "  labtest --plugin build/libraft.so --filter '^3A-'   run the tests whose name starts with 3A-\n"
-         "  labtest --plugin build/libraft.so --filter '^3B-backup$' --repeat 100\n"
+         "  labtest --plugin build/libraft.so --filter '^3B-backup$' --repeat 100 -j 4\n"
+         "  labtest --plugin build/libraft.so --part 2 --until-fail  repeat part 2 until a test fails\n"
+         "  labtest --plugin build/libraft.so --output junit:out/junit.xml --output json:out/run.json\n"
          "  labtest --list -v                                    show the catalogue with parameters\n"
          "\nExit codes: 0 all passed, 1 a test failed, 2 usage or configuration error,\n"
-         "3 plugin load or ABI error, 4 internal error.\n"
+         "3 plugin load or ABI error, 4 internal error, 130/143 stopped by SIGINT (Ctrl-C)/SIGTERM\n"
+         "(running tests are killed; results files keep every run that finished).\n"
          "A seed replays the harness's random choices (network drops and delays, election\n"
          "timeouts your code draws from host->random_u64), not the OS's thread scheduling.\n";
   return out.str();
@@ -150,6 +168,28 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
     o.repeat = vm["repeat"].as<int>();
     if (o.repeat < 1) return Status::InvalidArgument(fmt::format("--repeat must be at least 1, got {}", o.repeat));
   }
+  o.until_fail = vm.count("until-fail") > 0;
+  o.fail_fast = vm.count("fail-fast") > 0;
+  if (o.until_fail && !vm.count("repeat")) o.repeat = 0;  // like --gtest_repeat=-1: until a failure or Ctrl-C
+  if (vm.count("jobs")) {
+    o.jobs = vm["jobs"].as<int>();
+    if (o.jobs < 1 || o.jobs > kMaxJobs) {
+      return Status::InvalidArgument(fmt::format("--jobs must be between 1 and {}, got {}", kMaxJobs, o.jobs));
+    }
+  }
+  if (vm.count("color")) {
+    const std::string when = vm["color"].as<std::string>();
+    if (when == "auto") {
+      o.color = ColorMode::kAuto;
+    } else if (when == "always" || when == "yes") {
+      o.color = ColorMode::kAlways;
+    } else if (when == "never" || when == "no") {
+      o.color = ColorMode::kNever;
+    } else {
+      return Status::InvalidArgument(fmt::format("--color takes auto, always or never; got '{}'", when));
+    }
+  }
+  if (vm.count("output")) o.outputs = vm["output"].as<std::vector<std::string>>();
   if (vm.count("repetition")) {
     o.first_repetition = vm["repetition"].as<int>();
     if (o.first_repetition < 0) {
@@ -182,6 +222,9 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
   if (vm.count("log-file")) o.log_file = vm["log-file"].as<std::string>();
 
   if (o.mode == Options::Mode::kChild) {
+    if (o.until_fail || o.fail_fast || o.jobs != 0 || !o.outputs.empty()) {
+      return Status::InvalidArgument("--until-fail, --fail-fast, --jobs and --output do not go with --child");
+    }
     if (o.child_test.empty() || o.result_file.empty() || o.log_file.empty() || o.plugin_path.empty() ||
         o.config_path.empty() || !o.seed) {
       return Status::InvalidArgument(

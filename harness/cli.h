@@ -2,8 +2,9 @@
 // parsed with Boost.Program_options into an Options value, and the named
 // exit codes. Boost exceptions stop in cli.cc.
 //
-//   labtest [-f config] [--plugin lib.so] [--part N] [--filter REGEX] [--list]
-//           [--repeat N] [--seed S] [--timeout-scale X] [-v] [--help]
+//   labtest [-f config] [--plugin lib.so] [--part N[,M...]] [--filter REGEX] [--list]
+//           [--repeat N] [--until-fail] [--fail-fast] [-j J] [--seed S]
+//           [--timeout-scale X] [--color=auto|always|never] [--output FMT:PATH]... [-v] [--help]
 //
 // The hidden child mode (`labtest --child --test NAME ...`) is how the parent
 // runs each test in a fresh process; people never type it.
@@ -27,7 +28,14 @@ enum ExitCode : int {
   kExitUsage = 2,       // bad flag, malformed YAML, unknown test, filter matching nothing
   kExitPluginLoad = 3,  // the plugin cannot be loaded or fails the ABI checks
   kExitInternal = 4,    // a harness bug or an environment problem (cannot fork, disk full)
+  // Stopped by a signal (128 + its number, as a shell reports it): running
+  // tests were killed, results files hold every run that finished.
+  kExitInterrupted = 130,  // SIGINT (Ctrl-C)
+  kExitTerminated = 143,   // SIGTERM
 };
+
+// --color.
+enum class ColorMode { kAuto, kAlways, kNever };
 
 struct Options {
   enum class Mode { kRun, kList, kHelp, kChild };
@@ -37,7 +45,12 @@ struct Options {
   std::string plugin_path;       // --plugin; "" = the bundled reference
   std::vector<int> parts;        // --part (repeatable, or "1,2"); empty = all
   std::string filter;            // --filter: ECMAScript regex searched in test names
-  int repeat = 1;                // --repeat
+  int repeat = 1;                // --repeat; 0 = without end (--until-fail without --repeat)
+  bool until_fail = false;       // --until-fail: a test stops repeating at its first failure
+  bool fail_fast = false;        // --fail-fast/-x: no new run starts after the first failure
+  int jobs = 0;                  // --jobs/-j: test processes at once; 0 = DefaultJobs() (scheduler.h)
+  ColorMode color = ColorMode::kAuto;  // --color
+  std::vector<std::string> outputs;    // --output FORMAT:PATH, as given (output_spec.h parses them)
   int first_repetition = 0;      // --repetition: number repetitions from here (replays one)
   std::optional<uint64_t> seed;  // --seed; absent = random
   double timeout_scale = 1;      // --timeout-scale

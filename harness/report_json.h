@@ -17,7 +17,8 @@
 //                            passed, failed, skipped, failing_seeds}],
 //                 "failed_tests": [names]},
 //     "tests": [one object per finished run, in plan order then by repetition,
-//               with ResultToJson's field names plus "description", "reason", "rerun"]
+//               exactly ResultToJson's object (so ResultFromJson reads it back)
+//               plus "description", "reason", "rerun"]
 //   }
 //
 // Student text that is not UTF-8 is replaced (U+FFFD), never an error.
