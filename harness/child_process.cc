@@ -316,7 +316,13 @@ StatusOr<ChildOutcome> RunChildProcess(Runtime& rt, const ChildSpec& spec) {
     const bool pipes_open = streams[0].open || streams[1].open;
     if (exited && (!pipes_open || rt.now() - exit_seen > kDrainAfterExit)) break;
     const Nanos now = rt.now();
-    if (!exited && have_deadline && now >= deadline && !outcome.timed_out) {
+    if (!exited && spec.cancel && !outcome.cancelled && !outcome.timed_out && spec.cancel->load()) {
+      outcome.cancelled = true;
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+      continue;
+    }
+    if (!exited && have_deadline && now >= deadline && !outcome.timed_out && !outcome.cancelled) {
       outcome.timed_out = true;
       if (spec.on_timeout) spec.on_timeout(pid);
       ::kill(-pid, SIGKILL);
@@ -336,6 +342,10 @@ StatusOr<ChildOutcome> RunChildProcess(Runtime& rt, const ChildSpec& spec) {
     if (have_deadline && !exited && !outcome.timed_out) wait_ms = ms_until(deadline);
     if (exited) wait_ms = ms_until(exit_seen + kDrainAfterExit);
     if (!exited && pidfd.get() < 0) wait_ms = wait_ms < 0 ? kPollWithoutPidfdMs : std::min(wait_ms, kPollWithoutPidfdMs);
+    if (!exited && spec.cancel && !outcome.cancelled) {
+      const int cancel_ms = static_cast<int>(std::chrono::duration_cast<Millis>(kCancelPollInterval).count());
+      wait_ms = wait_ms < 0 ? cancel_ms : std::min(wait_ms, cancel_ms);
+    }
     int r = ::poll(fds, static_cast<nfds_t>(nfds), wait_ms);
     if (r < 0 && errno != EINTR) break;
     for (Stream& s : streams) {

@@ -24,6 +24,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -59,7 +60,14 @@ struct ChildSpec {
   // Called once when the timeout passes, while the child still runs (hang
   // analysis, stack dump); the child is SIGKILLed as a group afterwards.
   std::function<void(pid_t pid)> on_timeout;
+  // When not null and it becomes true, the child's group is SIGKILLed (within
+  // kCancelPollInterval) and the outcome says `cancelled`: labtest's Ctrl-C.
+  // Borrowed; must outlive the call.
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// How often a running child checks ChildSpec::cancel.
+inline constexpr Nanos kCancelPollInterval = Millis(100);
 
 struct ChildOutcome {
   pid_t pid = 0;
@@ -67,6 +75,7 @@ struct ChildOutcome {
   int exit_code = -1;
   int term_signal = 0;     // killed by this signal
   bool timed_out = false;  // we killed it at the timeout
+  bool cancelled = false;  // we killed it because ChildSpec::cancel became true
   double wall_s = 0;
   double user_s = 0;       // rusage of the child (all its threads)
   double sys_s = 0;

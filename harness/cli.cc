@@ -145,6 +145,7 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
                     vm["positional"].as<std::vector<std::string>>()[0]));
   }
   Options o;
+  for (int i = 0; i < argc; ++i) o.command_line.emplace_back(argv[i]);
   if (vm.count("help")) {
     o.mode = Options::Mode::kHelp;
     return o;

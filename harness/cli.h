@@ -60,6 +60,8 @@ struct Options {
   bool keep_passed_output = false;         // --keep-output: keep files of passing runs too
   int64_t memory_limit_mb = 4096;          // --memory-limit-mb: RLIMIT_AS of a test child
 
+  std::vector<std::string> command_line;  // argv as given (for results files)
+
   // --child only.
   std::string child_test;   // --test
   std::string result_file;  // --result-file

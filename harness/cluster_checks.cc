@@ -1,5 +1,7 @@
 // Cluster: MIT's checking helpers (checkOneLeader, checkTerms, checkNoLeader,
 // nCommitted, one, wait), with MIT's timing (harness/timing.h) and messages.
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "harness/cluster.h"
@@ -8,8 +10,13 @@
 namespace raftlab {
 
 int Cluster::CheckOneLeader() {
-  for (int round = 0; round < timing::kLeaderCheckRounds; round++) {
-    Sleep(timing::kLeaderCheckSleep + Millis(Random(0, timing::kLeaderCheckJitterMs - 1)));
+  // --timeout-scale adds rounds rather than lengthening them: the RPC-count
+  // tests measure the first election by the RPCs sent during exactly one
+  // MIT-sized round, so a round must stay 450-549 ms.
+  const double scale = ctx_.timeout_scale() > 0 ? ctx_.timeout_scale() : 1.0;
+  const int rounds = std::max(1, static_cast<int>(std::lround(timing::kLeaderCheckRounds * scale)));
+  for (int round = 0; round < rounds; round++) {
+    SleepUnscaled(timing::kLeaderCheckSleep + Millis(Random(0, timing::kLeaderCheckJitterMs - 1)));
     std::map<int64_t, std::vector<int>> leaders;  // term -> servers claiming it
     for (int i = 0; i < n_; i++) {
       if (!IsConnected(i) || !IsUp(i)) continue;

@@ -2,6 +2,7 @@
 #include "harness/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -51,6 +52,7 @@ RunSummary Summarize(const Catalogue& catalogue, const std::vector<const TestSpe
       }
     }
   }
+  s.tests = SummarizeTests(selected, results);
   for (const PartSpec& p : catalogue.parts) {
     PartSummary ps;
     ps.part = p.part;
@@ -77,6 +79,61 @@ RunSummary Summarize(const Catalogue& catalogue, const std::vector<const TestSpe
     s.parts.push_back(std::move(ps));
   }
   return s;
+}
+
+std::vector<TestSummary> SummarizeTests(const std::vector<const TestSpec*>& selected,
+                                        const std::vector<TestResult>& results) {
+  std::vector<TestSummary> out;
+  for (const TestSpec* spec : selected) {
+    std::vector<const TestResult*> runs;
+    for (const TestResult& r : results) {
+      if (r.test == spec->name) runs.push_back(&r);
+    }
+    if (runs.empty()) continue;
+    std::sort(runs.begin(), runs.end(),
+              [](const TestResult* a, const TestResult* b) { return a->repetition < b->repetition; });
+    TestSummary t;
+    t.test = spec->name;
+    t.part = spec->part;
+    // Welford's online mean and variance.
+    double mean = 0, m2 = 0, rpcs = 0;
+    int with_figures = 0;
+    for (const TestResult* r : runs) {
+      const double time_s = r->duration_s > 0 ? r->duration_s : r->wall_s;
+      ++t.runs;
+      const double delta = time_s - mean;
+      mean += delta / t.runs;
+      m2 += delta * (time_s - mean);
+      t.min_s = t.runs == 1 ? time_s : std::min(t.min_s, time_s);
+      t.max_s = t.runs == 1 ? time_s : std::max(t.max_s, time_s);
+      if (r->has_figures) {
+        ++with_figures;
+        rpcs += static_cast<double>(r->figures.rpcs);
+      }
+      if (r->verdict == Verdict::kPass) {
+        ++t.passed;
+      } else if (r->verdict == Verdict::kSkip) {
+        ++t.skipped;
+      } else {
+        if (t.failures.empty()) {
+          t.first_failure.test = r->test;
+          t.first_failure.part = r->part;
+          t.first_failure.repetition = r->repetition;
+          t.first_failure.base_seed = r->base_seed;
+          t.first_failure.seed = r->seed;
+          t.first_failure.verdict = r->verdict;
+        }
+        ++t.failed;
+        t.failures.push_back({r->repetition, r->seed, r->verdict});
+      }
+    }
+    t.mean_s = mean;
+    t.stddev_s = t.runs > 1 ? std::sqrt(m2 / (t.runs - 1)) : 0;  // sample standard deviation
+    t.has_rpcs = with_figures > 0;
+    t.mean_rpcs = with_figures > 0 ? rpcs / with_figures : 0;
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 std::string ShellQuote(const std::string& s) {

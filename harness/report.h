@@ -52,19 +52,55 @@ struct PartSummary {
   double points_possible = 0;
 };
 
+// One failed run, for the summary table.
+struct FailedRun {
+  int repetition = 0;
+  uint64_t seed = 0;  // the run seed (RunSeed(base, test, repetition))
+  Verdict verdict = Verdict::kFail;
+};
+
+// Figures of one test over its runs in this labtest run.
+struct TestSummary {
+  std::string test;
+  int part = 0;
+  int runs = 0, passed = 0, failed = 0, skipped = 0;
+  // Time of a run: the scenario's own duration, or the wall time when the
+  // child did not get to report one. Over all runs of the test.
+  double mean_s = 0, stddev_s = 0, min_s = 0, max_s = 0;
+  bool has_rpcs = false;  // some run reported figures
+  double mean_rpcs = 0;   // over the runs that did
+  std::vector<FailedRun> failures;  // by repetition
+  // The first failure as a TestResult identity (test, repetition, seeds), for
+  // RerunCommand; meaningful only when failures is not empty.
+  TestResult first_failure;
+};
+
 struct RunSummary {
   std::vector<PartSummary> parts;  // only parts with selected tests, in catalogue order
+  std::vector<TestSummary> tests;  // tests with at least one finished run, in catalogue order
   int runs = 0, runs_passed = 0, runs_failed = 0, runs_skipped = 0;
   double points_earned = 0, points_possible = 0;
   double wall_s = 0, cpu_s = 0;
   uint64_t base_seed = 0;
   std::vector<std::string> failed_tests;  // names, each once, in run order
+  // How the run ended early, if it did (set by the caller of Summarize).
+  bool interrupted = false;         // SIGINT/SIGTERM: running runs were killed and dropped
+  int interrupt_signal = 0;
+  bool stopped_by_failure = false;  // --fail-fast: no run started after the first failure
+  int jobs = 1;                     // runs at once
+  std::string output_dir;           // the run folder if it was kept ("" if removed)
 };
 
 // Scoring (SJTU's policy): a test earns its points only if every one of its
-// runs passed; a skipped test earns nothing.
+// runs passed; a skipped test earns nothing. `results` may come in any order
+// (parallel runs); tests and parts come out in catalogue order.
 RunSummary Summarize(const Catalogue& catalogue, const std::vector<const TestSpec*>& selected,
                      const std::vector<TestResult>& results, double wall_s, uint64_t base_seed);
+
+// The per-test figures of `results` (one entry per test of `selected` that
+// has a finished run, in the order of `selected`).
+std::vector<TestSummary> SummarizeTests(const std::vector<const TestSpec*>& selected,
+                                        const std::vector<TestResult>& results);
 
 class Reporter {
  public:

@@ -79,6 +79,8 @@ void GradescopeReporter::TestEnd(const TestSpec& spec, const TestResult& result)
 void GradescopeReporter::RunEnd(const RunSummary& summary) {
   finished_ = true;
   wall_s_ = summary.wall_s;
+  interrupted_signal_ = summary.interrupted ? summary.interrupt_signal : -1;
+  stopped_by_failure_ = summary.stopped_by_failure;
   Rewrite(Document());
 }
 
@@ -169,7 +171,13 @@ std::string GradescopeReporter::Document() const {
   output += fmt::format("{} of {} points; tests: {} passed, {} failed, {} skipped, {} not run.\n", Points(total),
                         Points(totals.points_possible), totals.tests_passed, totals.tests_failed,
                         totals.tests_skipped, totals.tests_not_run);
-  if (!finished_) output += "The run has not finished (or was interrupted): tests without results score 0.\n";
+  if (!finished_) {
+    output += "The run has not finished (or was killed): tests without results score 0.\n";
+  } else if (interrupted_signal_ >= 0) {
+    output += fmt::format("The run was interrupted (signal {}): tests without results score 0.\n", interrupted_signal_);
+  } else if (stopped_by_failure_) {
+    output += "The run stopped at the first failure (--fail-fast): tests without results score 0.\n";
+  }
 
   json doc = {{"score", RoundPoints(total)}};
   if (finished_) doc["execution_time"] = static_cast<int64_t>(std::ceil(wall_s_));  // whole seconds, as in the spec's example

@@ -62,6 +62,8 @@ class GradescopeReporter final : public FileReporter {
   RunInfo info_;
   bool finished_ = false;
   double wall_s_ = 0;
+  int interrupted_signal_ = -1;  // >= 0 when RunEnd said the run was interrupted
+  bool stopped_by_failure_ = false;
 };
 
 }  // namespace raftlab

@@ -92,7 +92,16 @@ json SummaryJson(const ResultBook& book, const std::vector<TestScore>& scores, b
     });
     if (s.state == TestState::kFailed) failed.push_back(s.test->name);
   }
+  json end = nullptr;  // how the run ended; null while it runs
+  if (finished) {
+    end = json{{"interrupted", summary.interrupted},
+               {"interrupt_signal", summary.interrupt_signal},
+               {"stopped_by_failure", summary.stopped_by_failure},
+               {"jobs", summary.jobs},
+               {"output_dir", summary.output_dir}};
+  }
   return json{{"policy", std::string(ScoringPolicyName(book.policy()))},
+              {"end", std::move(end)},
               {"total", std::move(total)},
               {"parts", std::move(parts)},
               {"tests", std::move(tests)},

@@ -88,8 +88,11 @@ void JunitReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
   Rewrite(Document());
 }
 
-void JunitReporter::RunEnd(const RunSummary&) {
+void JunitReporter::RunEnd(const RunSummary& summary) {
   finished_ = true;
+  end_state_ = summary.interrupted          ? fmt::format("interrupted (signal {})", summary.interrupt_signal)
+               : summary.stopped_by_failure ? "stopped at the first failure (--fail-fast)"
+                                            : "finished";
   Rewrite(Document());
 }
 
@@ -148,7 +151,7 @@ std::string JunitReporter::Document() const {
   prop("config", info_.config_path);
   prop("labtest_version", options_.meta.labtest_version);
   prop("command_line", JoinCommandLine(options_.meta.command_line));
-  prop("state", finished_ ? "finished" : "running");
+  prop("state", finished_ ? end_state_ : "running");
   props += "    </properties>\n";
 
   Counts root;

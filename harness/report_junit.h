@@ -4,7 +4,8 @@
 //
 //   <testsuites name="raftlab" tests= failures= errors= skipped= time=>
 //     <testsuite name="part 1: leader election" tests= failures= errors= skipped= time= timestamp=>
-//       <properties> base_seed, plugin, config, labtest_version, command_line, state </properties>
+//       <properties> base_seed, plugin, config, labtest_version, command_line,
+//                    state (running, finished, interrupted (signal N), stopped at the first failure) </properties>
 //       <testcase classname="raftlab.part1" name="3A-initial-election[#rep]" time="wall_s">
 //         kFail                          -> <failure message= type="fail">details</failure>
 //         kTimeout/kCrash/kCpuLimit/kError -> <error message= type="timeout|crash|cpu-limit|error">
@@ -59,6 +60,7 @@ class JunitReporter final : public FileReporter {
   ResultBook book_;
   RunInfo info_;
   bool finished_ = false;
+  std::string end_state_;  // the "state" property once finished
   // (test, repetition) -> its <testcase> element, built once.
   std::map<std::pair<std::string, int>, std::string> cases_;
 };

@@ -43,7 +43,15 @@ TestRunner::TestRunner(Runtime& rt, RunnerOptions options) : rt_(rt), options_(s
 
 TestResult TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_seed,
                            const std::function<void(std::string_view)>& live_line) const {
+  RunHooks hooks;
+  hooks.live_line = live_line;
+  return *Run(spec, repetition, base_seed, hooks);  // no cancel flag: always a result
+}
+
+std::optional<TestResult> TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_seed,
+                                          const RunHooks& hooks) const {
   const RunnerOptions& o = options_;
+  const auto& live_line = hooks.live_line;
   TestResult r;
   r.test = spec.name;
   r.part = spec.part;
@@ -96,8 +104,14 @@ TestResult TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_s
     dump = DumpThreadStacks(rt_, pid, o.stack_tool_timeout);
   };
 
+  child.cancel = hooks.cancel;
+
   auto run = RunChildProcess(rt_, child);
   fs::remove_all(tmp, ec);
+  if (run.ok() && run->cancelled) {
+    fs::remove_all(dir, ec);
+    return std::nullopt;
+  }
   if (!run.ok()) {
     r.verdict = Verdict::kError;
     r.message = fmt::format("could not start the test process: {}", run.status().message());

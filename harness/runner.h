@@ -15,8 +15,10 @@
 // Runtime, which must outlive the runner.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +46,16 @@ struct RunnerOptions {
   Nanos stack_tool_timeout = Millis(20000);
 };
 
+// What a caller may plug into one run. Borrowed for the call.
+struct RunHooks {
+  // Receives the child's output lines as they come when options.verbose.
+  std::function<void(std::string_view)> live_line;
+  // When it becomes true the child is killed (labtest's Ctrl-C): Run then
+  // returns no result and removes the run's folder (a cut-short run says
+  // nothing about the code under test).
+  const std::atomic<bool>* cancel = nullptr;
+};
+
 class TestRunner {
  public:
   TestRunner(Runtime& rt, RunnerOptions options);
@@ -52,6 +64,9 @@ class TestRunner {
   // come when options.verbose (may be empty).
   TestResult Run(const TestSpec& spec, int repetition, uint64_t base_seed,
                  const std::function<void(std::string_view)>& live_line) const;
+  // The same with hooks; nullopt when hooks.cancel stopped the run.
+  std::optional<TestResult> Run(const TestSpec& spec, int repetition, uint64_t base_seed,
+                                const RunHooks& hooks) const;
 
   const RunnerOptions& options() const { return options_; }
 

@@ -4,7 +4,8 @@
 //
 // Scaling rule: the fixture multiplies every DEADLINE and WAIT below by
 // TestContext::timeout_scale() (--timeout-scale; sanitizer builds), through
-// Cluster::Scaled(). Two kinds of durations are deliberately NOT scaled,
+// Cluster::Scaled(); CheckOneLeader scales its number of rounds instead of
+// their length (see there). Two kinds of durations are deliberately NOT scaled,
 // because scaling them would change what the test measures rather than how
 // patient it is:
 //   - measurement windows whose RPC budget is per unit of time (the 1 s idle
@@ -74,8 +75,8 @@ inline constexpr milliseconds kTermSettle{50};
 // long enough for a buggy leader to commit without a majority.
 inline constexpr seconds kNoCommitWindow{2};
 
-// Follower/leader failure and backup tests let a partitioned leader try to
-// replicate for half a second (MIT: 500 ms).
+// The backup test lets a partitioned leader try to replicate its
+// uncommittable commands for half a second (MIT: 500 ms).
 inline constexpr milliseconds kPartitionedLeaderWindow{500};
 
 // Retry pause of the concurrent-starts and RPC-count tests when the term

@@ -75,6 +75,7 @@ TEST(JsonReporterTest, EveryRewriteIsAValidDocumentWithTheFinishedRuns) {
   EXPECT_EQ(j["summary"]["total"]["points_earned"], 25);
   EXPECT_EQ(j["summary"]["total"]["runs_failed"], 1);
   EXPECT_EQ(j["summary"]["failed_tests"], json::array({"e2"}));
+  EXPECT_EQ(j["summary"]["end"]["interrupted"], false);
   // The file on disk is exactly what Document() gives.
   EXPECT_EQ(ReadAll(path), rep.Document());
 }
@@ -181,6 +182,27 @@ TEST(JsonReporterTest, HostileTextStaysValidJson) {
   EXPECT_EQ(j["tests"][0]["log_tail"][1], "\x01\x02\x03");
   EXPECT_EQ(j["run"]["plugin_name"], "evil\xef\xbf\xbd\"name");
   EXPECT_THAT(std::string(j["tests"][0]["description"]), HasSubstr("<b>"));
+}
+
+TEST(JsonReporterTest, AnInterruptedRunSaysSoAtItsEnd) {
+  ScratchDir dir;
+  const std::string path = dir.File("run.json");
+  const ReportPlan plan = SamplePlan();
+  JsonReporter rep(path, plan, Options());
+  rep.RunStart(SampleInfo());
+  EXPECT_TRUE(Load(path)["summary"]["end"].is_null());
+  rep.TestEnd(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass));
+  RunSummary summary;
+  summary.interrupted = true;
+  summary.interrupt_signal = 2;
+  summary.jobs = 2;
+  rep.RunEnd(summary);
+  const json j = Load(path);
+  EXPECT_EQ(j["state"], "finished");
+  EXPECT_EQ(j["summary"]["end"]["interrupted"], true);
+  EXPECT_EQ(j["summary"]["end"]["interrupt_signal"], 2);
+  EXPECT_EQ(j["summary"]["end"]["jobs"], 2);
+  EXPECT_EQ(j["summary"]["total"]["tests_not_run"], 2);
 }
 
 TEST(JsonReporterTest, PassRatePolicyScoresFractions) {

@@ -305,6 +305,7 @@ TEST(JunitReporterTest, EveryRewriteIsWellFormedWithTheFinishedRuns) {
   EXPECT_EQ(props["base_seed"], "42");
   EXPECT_EQ(props["state"], "finished");
   EXPECT_EQ(props["labtest_version"], "0.9.1");
+  EXPECT_EQ(props["command_line"], "labtest --plugin ./libraft.so --output 'json:out dir/r.json'");
   // Cases in plan order within their part.
   const auto cases = suites[0]->All("testcase");
   ASSERT_EQ(cases.size(), 2u);
@@ -424,6 +425,28 @@ TEST(JunitReporterTest, HostileTextIsEscapedOrReplaced) {
   const std::string out = c->First("system-out")->text;
   EXPECT_THAT(out, HasSubstr("]]>]]>\n<![CDATA[x]]>\n"));
   EXPECT_THAT(out, HasSubstr("--filter '^e1\"<&>$'"));
+}
+
+TEST(JunitReporterTest, StatePropertyTellsHowTheRunEnded) {
+  ScratchDir dir;
+  const std::string path = dir.File("junit.xml");
+  const ReportPlan plan = SamplePlan();
+  JunitReporter rep(path, plan, Options());
+  rep.RunStart(SampleInfo());
+  rep.TestEnd(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass));
+  auto state = [&] {
+    auto root = LoadXml(path);
+    for (const Node* p : root->First("testsuite")->First("properties")->All("property")) {
+      if (p->attrs.at("name") == "state") return p->attrs.at("value");
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(state(), "running");
+  RunSummary s;
+  s.interrupted = true;
+  s.interrupt_signal = 2;
+  rep.RunEnd(s);
+  EXPECT_EQ(state(), "interrupted (signal 2)");
 }
 
 TEST(JunitReporterTest, PythonElementTreeParsesTheFile) {
