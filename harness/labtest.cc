@@ -12,14 +12,23 @@
 
 #include "harness/baseline.h"
 #include "harness/config.h"
+#include "harness/interrupt.h"
 #include "harness/loader.h"
+#include "harness/output_spec.h"
+#include "harness/progress.h"
 #include "harness/report_console.h"
+#include "harness/run_loop.h"
 #include "harness/runner.h"
+#include "harness/scheduler.h"
+#include "harness/terminal.h"
 #include "harness/test_child.h"
 #include "runtime/real_runtime.h"
 
 #ifndef RAFTLAB_SOURCE_DIR
 #define RAFTLAB_SOURCE_DIR ""
+#endif
+#ifndef RAFTLAB_VERSION
+#define RAFTLAB_VERSION "unknown"
 #endif
 
 namespace raftlab {
@@ -127,11 +136,16 @@ uint64_t RandomSeed() {
   return (static_cast<uint64_t>(rd()) << 32) ^ rd();
 }
 
+// Everything a run's outcome depends on besides the test, the seed and the
+// repetition (RerunCommand adds those): the plugin, the catalogue, the
+// timeout scale and the memory limit. --jobs is left out on purpose: the
+// rerun runs one test, and the seed replays the same choices at any -j.
 std::string RerunPrefix(const Options& o, const std::string& config_path) {
   std::string cmd = "labtest";
   if (!o.plugin_path.empty()) cmd += " --plugin " + ShellQuote(o.plugin_path);
   cmd += " -f " + ShellQuote(config_path);
   if (o.timeout_scale != 1) cmd += fmt::format(" --timeout-scale {}", o.timeout_scale);
+  if (o.memory_limit_mb != Options{}.memory_limit_mb) cmd += fmt::format(" --memory-limit-mb {}", o.memory_limit_mb);
   return cmd;
 }
 
@@ -223,6 +237,11 @@ int RunCommand(const Options& o, const Environment& env) {
     fmt::print(env.err, "labtest: {}\n", selected.status().message());
     return kExitUsage;
   }
+  auto output_specs = ParseOutputSpecs(o.outputs);
+  if (!output_specs.ok()) {
+    fmt::print(env.err, "labtest: {}\n", output_specs.status().message());
+    return kExitUsage;
+  }
 
   RunInfo info;
   info.config_path = config_path;
@@ -258,7 +277,7 @@ int RunCommand(const Options& o, const Environment& env) {
   info.repeat = o.repeat;
   info.timeout_scale = o.timeout_scale;
   info.tests = selected->size();
-  info.runs = selected->size() * static_cast<size_t>(o.repeat);
+  info.runs = selected->size() * static_cast<size_t>(o.repeat);  // 0: without end
   info.rerun_prefix = RerunPrefix(o, config_path);
   auto run_dir = MakeRunDir(o.output_dir);
   if (!run_dir.ok()) {
@@ -275,12 +294,28 @@ int RunCommand(const Options& o, const Environment& env) {
   } else if (b.status().code() != Status::Code::kNotFound) {
     fmt::print(env.err, "labtest: warning: ignoring the baseline: {}\n", b.status().message());
   }
+
+  // -v streams every line of every run: one run at a time unless -j says otherwise.
+  const int jobs = o.jobs > 0 ? o.jobs : o.verbose ? 1 : DefaultJobsHere();
+  const bool color = ShouldColorHere(o.color, env.out);
+  ProgressLine progress(env.out, IsTerminal(env.out), TerminalWidth(env.out));
   ConsoleOptions console_options;
   console_options.verbose = o.verbose;
   console_options.baseline = baseline ? &*baseline : nullptr;
+  console_options.color = color;
+  console_options.parallel = jobs > 1;
+  console_options.progress = &progress;
   ConsoleReporter console(env.out, console_options);
   ReporterList reporters;
   reporters.Add(&console);
+
+  OutputContext output_context;
+  output_context.plan = MakeReportPlan(*cat, *selected);
+  output_context.meta.labtest_version = RAFTLAB_VERSION;
+  output_context.meta.command_line = o.command_line;
+  output_context.meta.start_time = FormatUtcTimestamp(std::time(nullptr));
+  std::vector<std::unique_ptr<FileReporter>> files = MakeFileReporters(*output_specs, output_context);
+  for (auto& f : files) reporters.Add(f.get());
 
   std::unique_ptr<Runtime> rt = MakeRealTimeRuntime();
   RunnerOptions ro;
@@ -299,25 +334,46 @@ int RunCommand(const Options& o, const Environment& env) {
   TestRunner runner(*rt, ro);
 
   reporters.RunStart(info);
-  const Nanos start = rt->now();
-  std::vector<TestResult> results;
-  for (const TestSpec* spec : *selected) {
-    for (int rep = o.first_repetition; rep < o.first_repetition + o.repeat; ++rep) {
-      reporters.TestStart(*spec, rep, RunSeed(info.base_seed, spec->name, rep));
-      TestResult r = runner.Run(*spec, rep, info.base_seed,
-                                [&](std::string_view line) { reporters.TestLine(*spec, line); });
-      reporters.TestEnd(*spec, r);
-      results.push_back(std::move(r));
+  for (auto& f : files) {
+    if (!f->status().ok()) {
+      fmt::print(env.err, "labtest: --output {}:{}: {}\n", f->format_name(), f->path(), f->status().message());
+      return kExitUsage;
     }
   }
-  const double wall_s = std::chrono::duration<double>(rt->now() - start).count();
-  RunSummary summary = Summarize(*cat, *selected, results, wall_s, info.base_seed);
-  reporters.RunEnd(summary);
+
+  InterruptWatch interrupts;
+  RunLoopOptions lo;
+  lo.jobs = jobs;
+  lo.policy.first_repetition = o.first_repetition;
+  lo.policy.repeat = o.repeat;
+  lo.policy.until_fail = o.until_fail;
+  lo.policy.fail_fast = o.fail_fast;
+  lo.base_seed = info.base_seed;
+  lo.baseline = baseline ? &*baseline : nullptr;
+  lo.progress = &progress;
+  lo.color = color;
+  lo.interrupts = &interrupts;
+  RunLoopResult run = ExecuteRuns(*rt, *selected, runner, reporters, lo);
+
+  RunSummary summary = Summarize(*cat, *selected, run.results, run.wall_s, info.base_seed);
+  summary.interrupted = run.outcome.interrupted;
+  summary.interrupt_signal = run.signal;
+  summary.stopped_by_failure = run.outcome.stopped_by_failure;
+  summary.jobs = std::max(1, run.outcome.workers);
   std::error_code ec;
-  fs::remove(info.run_dir, ec);  // only succeeds when empty: nothing failed
+  fs::remove(info.run_dir, ec);  // only succeeds when empty: nothing failed, nothing kept
+  if (fs::exists(info.run_dir, ec)) summary.output_dir = info.run_dir;
+  reporters.RunEnd(summary);
+  int code = summary.runs_failed > 0 ? kExitTestFailed : kExitAllPassed;
+  for (auto& f : files) {
+    if (!f->status().ok()) {
+      fmt::print(env.err, "labtest: --output {}:{}: {}\n", f->format_name(), f->path(), f->status().message());
+      code = std::max(code, static_cast<int>(kExitInternal));
+    }
+  }
 
   if (!o.record_baseline.empty()) {
-    Baseline b = Baseline::FromResults(results, fmt::format("{} {}", info.plugin_name, info.plugin_version));
+    Baseline b = Baseline::FromResults(run.results, fmt::format("{} {}", info.plugin_name, info.plugin_version));
     Status s = b.Save(o.record_baseline);
     if (!s.ok()) {
       fmt::print(env.err, "labtest: {}\n", s.message());
@@ -326,7 +382,8 @@ int RunCommand(const Options& o, const Environment& env) {
     fmt::print(env.out, "labtest: wrote the figures of {} passing test(s) to {}\n", b.entries().size(),
                o.record_baseline);
   }
-  return summary.runs_failed > 0 ? kExitTestFailed : kExitAllPassed;
+  if (run.signal != 0) return InterruptWatch::ExitCodeFor(run.signal);
+  return code;
 }
 
 void ChildCommand(const Options& o, const Environment& env) {

@@ -112,4 +112,9 @@ void ProgressLine::Restore() {
   drawn_ = true;
 }
 
+void ProgressLine::Finish() {
+  Clear();
+  text_.clear();
+}
+
 }  // namespace raftlab

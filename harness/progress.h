@@ -88,6 +88,8 @@ class ProgressLine {
   void Clear();
   // Draws the last text again (after other output).
   void Restore();
+  // Erases the line for good (the run is over).
+  void Finish();
 
  private:
   std::FILE* out_;

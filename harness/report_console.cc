@@ -41,12 +41,6 @@ std::string VerdictWord(Verdict v) {
 
 std::string Points(double p) { return fmt::format("{:g}", p); }
 
-Tone VerdictTone(Verdict v) {
-  if (v == Verdict::kPass) return Tone::kPass;
-  if (v == Verdict::kSkip) return Tone::kSkip;
-  return Tone::kFail;
-}
-
 }  // namespace
 
 class ConsoleReporter::ProgressPause {

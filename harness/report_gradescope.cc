@@ -143,12 +143,12 @@ std::string GradescopeReporter::Document() const {
     }
     const bool described = !t.description.empty() && t.description != t.name;
     tests.push_back(json{
-        {"name", described ? fmt::format("{}: {}", t.name, t.description) : t.name},
+        {"name", SanitizeText(described ? fmt::format("{}: {}", t.name, t.description) : t.name)},
         {"number", fmt::format("{}.{}", t.part, ++number_in_part[t.part])},
         {"score", score},
         {"max_score", t.points},
         {"status", score >= RoundPoints(t.points) && s.state == TestState::kPassed ? "passed" : "failed"},
-        {"output", TestOutput(s)},
+        {"output", SanitizeText(TestOutput(s))},
         {"visibility", visibility},
         {"extra_data",
          json{{"test", t.name},
@@ -181,7 +181,7 @@ std::string GradescopeReporter::Document() const {
 
   json doc = {{"score", RoundPoints(total)}};
   if (finished_) doc["execution_time"] = static_cast<int64_t>(std::ceil(wall_s_));  // whole seconds, as in the spec's example
-  doc["output"] = output;
+  doc["output"] = SanitizeText(output);
   doc["visibility"] = visibility;
   doc["stdout_visibility"] = std::string(GradescopeVisibilityName(options_.stdout_visibility));
   doc["tests"] = std::move(tests);

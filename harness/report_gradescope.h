@@ -13,7 +13,8 @@
 // run, the verdict, time, seed, reason and the rerun command, and for a
 // failed run the log tail. Scores follow the ScoringPolicy (report_book.h),
 // rounded to 0.01; the top-level "score" is their sum. "status" is "passed"
-// only when a test earned all its points.
+// only when a test earned all its points. Text goes through SanitizeText:
+// control characters (terminal colours, NUL) show as "\xNN", not raw.
 //
 // Thread safety and ownership: as FileReporter; copies the plan and options.
 #pragma once

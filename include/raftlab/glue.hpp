@@ -34,8 +34,8 @@
 // returning a pointer to a static raftlab_rsm_ext / raftlab_kvserver_ext /
 // raftlab_clerk_ext table (or NULL) and the glue's get_extension forwards to
 // it; without that member get_extension returns NULL ("not implemented").
-// The extension tables are free to use PluginGlue-style templates of their
-// own; a later version of this header adds ready-made ones.
+// ext_glue.hpp builds those tables from C++ classes and defines this member
+// for you: RAFTLAB_DEFINE_EXTENSIONS(Raft, Rsm, KvServer, Clerk).
 #ifndef RAFTLAB_GLUE_HPP_
 #define RAFTLAB_GLUE_HPP_
 

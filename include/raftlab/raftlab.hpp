@@ -9,6 +9,9 @@
 //   glue.hpp   StartResult, RaftState, and RAFTLAB_DEFINE_PLUGIN(Class,
 //              "name", "version"), which exports raftlab_entry and forwards
 //              every C call to your class inside try/catch.
+//   ext_glue.hpp  part 5: StateMachine, ApplyRedirectHost (the host your
+//              rsm gives its own Raft), RsmGlue/KvServerGlue/ClerkGlue and
+//              RAFTLAB_DEFINE_EXTENSIONS(Raft, Rsm, KvServer, Clerk).
 //
 // A minimal plugin:
 //
@@ -24,6 +27,7 @@
 #include <raftlab/raftlab.h>
 
 #include <raftlab/codec.hpp>
+#include <raftlab/ext_glue.hpp>
 #include <raftlab/glue.hpp>
 #include <raftlab/host.hpp>
 

@@ -243,7 +243,7 @@ TEST(GradescopeReporterTest, VisibilityOptionsAndHostileText) {
   EXPECT_EQ(e1["visibility"], "after_published");
   EXPECT_EQ(e1["name"], "e1: elect \xef\xbf\xbd <b>");
   const std::string out = e1["output"];
-  EXPECT_THAT(out, HasSubstr("bad \"quote\" 'apos' <tag> & &amp; ]]> esc\x1b[31m"));
+  EXPECT_THAT(out, HasSubstr("bad \"quote\" 'apos' <tag> & &amp; ]]> esc\\x1b[31m bell\\x07 nul\\x00"));
   EXPECT_THAT(out, HasSubstr("lone\xef\xbf\xbd byte"));
 }
 

@@ -3,7 +3,7 @@
 # labtest end to end). Included by tests/harness/CMakeLists.txt.
 
 # Pure unit tests: one executable per source file.
-foreach(unit config scenario cli result student_log report stack_dump)
+foreach(unit config scenario cli result student_log report stack_dump scheduler progress terminal)
   add_executable(${unit}_test ${CMAKE_CURRENT_LIST_DIR}/${unit}_test.cc)
   target_link_libraries(${unit}_test PRIVATE raftlab_runner GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${unit}_test DISCOVERY_MODE PRE_TEST)
@@ -18,7 +18,7 @@ if(TARGET test_plugin_hostile_quiet)
   add_library(raftlab_test_scenarios OBJECT ${CMAKE_CURRENT_LIST_DIR}/test_scenarios.cc)
   target_link_libraries(raftlab_test_scenarios PUBLIC raftlab_scenario_api raftlab_harness_core)
   add_executable(labtest_testing ${CMAKE_CURRENT_LIST_DIR}/labtest_testing_main.cc)
-  target_link_libraries(labtest_testing PRIVATE raftlab_runner raftlab_test_scenarios)
+  target_link_libraries(labtest_testing PRIVATE raftlab_labtest raftlab_test_scenarios)
   target_compile_definitions(labtest_testing PRIVATE
     RAFTLAB_TEST_DEFAULT_PLUGIN="$<TARGET_FILE:test_plugin_hostile_quiet>")
 
@@ -32,7 +32,7 @@ if(TARGET test_plugin_hostile_quiet)
 
   foreach(unit runner labtest)
     add_executable(${unit}_test ${CMAKE_CURRENT_LIST_DIR}/${unit}_test.cc)
-    target_link_libraries(${unit}_test PRIVATE raftlab_runner raftlab_test_scenarios GTest::gmock GTest::gtest_main)
+    target_link_libraries(${unit}_test PRIVATE raftlab_labtest raftlab_test_scenarios GTest::gmock GTest::gtest_main)
     target_compile_definitions(${unit}_test PRIVATE ${_hostile_defs}
       RAFTLAB_LABTEST_TESTING="$<TARGET_FILE:labtest_testing>"
       RAFTLAB_RUNNER_YAML="${CMAKE_CURRENT_LIST_DIR}/data/runner_tests.yml"
