@@ -34,8 +34,8 @@ po::options_description VisibleOptions() {
      "at most --repeat N times, or without end when --repeat is not given (Ctrl-C stops and summarises)")
     ("fail-fast,x", "start no new run after the first failure (runs already going finish and are reported)")
     ("jobs,j", po::value<int>()->value_name("J"),
-     "run J test processes at once (default: a safe number for this machine, from its cores and load; "
-     "-v alone defaults to 1)")
+     "run J test processes at once (default: 4 per core, 2 per core when the 1-minute load average exceeds "
+     "the cores; with -v, 1)")
     ("seed", po::value<std::string>()->value_name("S"),
      "base seed (decimal or 0x hex) for every random choice of the harness; default: random, printed")
     ("repetition", po::value<int>()->value_name("K"),

@@ -20,7 +20,9 @@ namespace {
 constexpr size_t kMaxErrors = 30;  // beyond this, further problems are counted, not listed
 constexpr double kDefaultTimeoutS = 120;  // MIT's per-test limit
 
-const std::vector<std::string> kTopKeys = {"version", "parts", "tests"};
+const std::vector<std::string> kTopKeys = {"version", "parts", "tests", "grading"};
+const std::vector<std::string> kGradingKeys = {"policy"};
+const std::vector<std::string> kGradingPolicies = {"all-or-nothing", "pass-rate"};
 const std::vector<std::string> kPartKeys = {"part", "name", "points"};
 const std::vector<std::string> kTestKeys = {"name",    "part",   "description", "points",
                                             "timeout", "repeat", "scenario",    "params"};
@@ -236,6 +238,27 @@ class Parser {
     } else {
       Tests(keys["tests"]);
     }
+    if (keys.count("grading")) Grading(keys["grading"]);
+  }
+
+  // grading: {policy: all-or-nothing | pass-rate}
+  void Grading(const YAML::Node& node) {
+    if (!node.IsMap()) {
+      Error(node, "'grading' must be a mapping like '{policy: pass-rate}'");
+      return;
+    }
+    auto keys = Keys(node, kGradingKeys, "under 'grading'");
+    if (!keys.count("policy")) return;
+    std::string policy;
+    if (!String(keys["policy"], "'grading.policy'", &policy)) return;
+    if (std::find(kGradingPolicies.begin(), kGradingPolicies.end(), policy) == kGradingPolicies.end()) {
+      std::string hint = ClosestMatch(policy, kGradingPolicies);
+      Error(keys["policy"], fmt::format("unknown grading policy '{}' ({})", policy,
+                                        hint.empty() ? "known: " + raftlab::Join(kGradingPolicies)
+                                                     : "did you mean '" + hint + "'?"));
+      return;
+    }
+    cat_.grading_policy = policy;
   }
 
   void Parts(const YAML::Node& list) {

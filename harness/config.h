@@ -14,6 +14,8 @@
 //       repeat: 1                      # grading repetitions, >= 1; default 1
 //       scenario: initial_election     # required, a registered scenario
 //       params: {servers: 3}           # checked against the scenario's ParamSpecs
+//   grading:                           # optional (grade.sh)
+//     policy: all-or-nothing           # or pass-rate; see ScoringPolicy in report_book.h
 //
 // Every error names file:line:column (1-based) and says how to fix it.
 // Errors are collected (up to a cap) so one run shows them all.
@@ -43,6 +45,9 @@ struct Catalogue {
   int version = 1;
   std::vector<PartSpec> parts;  // in file order
   std::vector<TestSpec> tests;  // in file order
+  // `grading: {policy: ...}`: "all-or-nothing" or "pass-rate" (the names of
+  // ScoringPolicy, report_book.h); "" when the file has no grading section.
+  std::string grading_policy;
   // Non-fatal findings ("part 1 declares 20 points but its tests sum to 15").
   std::vector<std::string> warnings;
 

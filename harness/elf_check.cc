@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 namespace raftlab {
 namespace {
@@ -157,6 +158,112 @@ std::vector<EntryCandidate> FindSymbolsContaining(const std::string& path, const
     }
   }
   return found;
+}
+
+namespace {
+
+// Bounds-checked reads of structs and strings out of an image.
+class ImageReader {
+ public:
+  explicit ImageReader(std::string_view image) : image_(image) {}
+
+  template <typename T>
+  bool Read(uint64_t off, T* out) const {
+    if (off > image_.size() || image_.size() - off < sizeof(T)) return false;
+    std::memcpy(out, image_.data() + off, sizeof(T));
+    return true;
+  }
+  // The NUL-terminated string at `off` inside [table_off, table_off + table_size).
+  std::optional<std::string> String(uint64_t table_off, uint64_t table_size, uint64_t off) const {
+    if (table_off > image_.size() || table_size > image_.size() - table_off || off >= table_size) {
+      return std::nullopt;
+    }
+    const std::string_view table = image_.substr(table_off, table_size);
+    const size_t end = table.find('\0', off);
+    if (end == std::string_view::npos) return std::nullopt;
+    return std::string(table.substr(off, end - off));
+  }
+  uint64_t size() const { return image_.size(); }
+
+ private:
+  std::string_view image_;
+};
+
+}  // namespace
+
+StatusOr<std::vector<ExportedDataSymbol>> ListExportedDataSymbols(std::string_view image) {
+  const ImageReader in(image);
+  Elf64_Ehdr eh{};
+  if (!in.Read(0, &eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) {
+    return Status::InvalidArgument("not an ELF file");
+  }
+  if (eh.e_ident[EI_CLASS] != ELFCLASS64) return Status::InvalidArgument("not a 64-bit ELF file");
+  if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0) {
+    return Status::InvalidArgument("no section headers (stripped of them?)");
+  }
+  constexpr uint16_t kMaxSections = 8192;
+  constexpr uint64_t kMaxSymbols = uint64_t{1} << 22;
+  if (eh.e_shnum > kMaxSections) return Status::InvalidArgument("too many sections");
+  std::vector<Elf64_Shdr> sh(eh.e_shnum);
+  for (size_t i = 0; i < sh.size(); ++i) {
+    if (!in.Read(eh.e_shoff + i * sizeof(Elf64_Shdr), &sh[i])) {
+      return Status::InvalidArgument("section header table outside the file");
+    }
+  }
+  // PT_GNU_RELRO: writable while relocating, read-only afterwards (vtables,
+  // typeinfo, .data.rel.ro): not state anyone can change.
+  std::vector<std::pair<uint64_t, uint64_t>> relro;  // [begin, end)
+  if (eh.e_phentsize == sizeof(Elf64_Phdr) && eh.e_phnum < kMaxSections) {
+    for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+      Elf64_Phdr ph{};
+      if (!in.Read(eh.e_phoff + uint64_t{i} * sizeof(Elf64_Phdr), &ph)) break;
+      if (ph.p_type == PT_GNU_RELRO && ph.p_vaddr <= UINT64_MAX - ph.p_memsz) {
+        relro.emplace_back(ph.p_vaddr, ph.p_vaddr + ph.p_memsz);
+      }
+    }
+  }
+  const Elf64_Shdr* shstr = eh.e_shstrndx < sh.size() ? &sh[eh.e_shstrndx] : nullptr;
+  auto section_name = [&](uint16_t index) -> std::string {
+    if (shstr == nullptr || index >= sh.size()) return "";
+    return in.String(shstr->sh_offset, shstr->sh_size, sh[index].sh_name).value_or("");
+  };
+
+  std::vector<ExportedDataSymbol> out;
+  for (const Elf64_Shdr& table : sh) {
+    if (table.sh_type != SHT_DYNSYM) continue;
+    if (table.sh_link >= sh.size() || table.sh_entsize != sizeof(Elf64_Sym)) {
+      return Status::InvalidArgument("malformed .dynsym header");
+    }
+    const Elf64_Shdr& strtab = sh[table.sh_link];
+    const uint64_t count = table.sh_size / sizeof(Elf64_Sym);
+    if (count > kMaxSymbols) return Status::InvalidArgument("too many dynamic symbols");
+    for (uint64_t i = 0; i < count; ++i) {
+      Elf64_Sym sym{};
+      if (!in.Read(table.sh_offset + i * sizeof(Elf64_Sym), &sym)) {
+        return Status::InvalidArgument(".dynsym outside the file");
+      }
+      const unsigned type = ELF64_ST_TYPE(sym.st_info);
+      const unsigned bind = ELF64_ST_BIND(sym.st_info);
+      const unsigned vis = ELF64_ST_VISIBILITY(sym.st_other);
+      if (type != STT_OBJECT || sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE) continue;
+      if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) continue;
+      if (vis != STV_DEFAULT && vis != STV_PROTECTED) continue;
+      if (sym.st_shndx >= sh.size()) return Status::InvalidArgument("symbol in a section that does not exist");
+      std::optional<std::string> name = in.String(strtab.sh_offset, strtab.sh_size, sym.st_name);
+      if (!name) return Status::InvalidArgument("symbol name outside the string table");
+      const Elf64_Shdr& where = sh[sym.st_shndx];
+      bool in_relro = false;
+      for (const auto& [begin, end] : relro) in_relro = in_relro || (sym.st_value >= begin && sym.st_value < end);
+      ExportedDataSymbol d;
+      d.name = std::move(*name);
+      d.size = sym.st_size;
+      d.section = section_name(sym.st_shndx);
+      d.unique = bind == STB_GNU_UNIQUE;
+      d.writable = (where.sh_flags & SHF_WRITE) != 0 && !in_relro;
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
 }
 
 }  // namespace raftlab

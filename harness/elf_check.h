@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/status.h"
@@ -41,5 +42,22 @@ struct EntryCandidate {
 // stripped library simply has no .symtab).
 std::vector<EntryCandidate> FindSymbolsContaining(const std::string& path,
                                                   const std::string& needle);
+
+// A data object the library exports through its dynamic symbol table
+// (.dynsym): what other loaded code, and the dynamic loader, can see.
+struct ExportedDataSymbol {
+  std::string name;     // as stored (mangled for C++)
+  uint64_t size = 0;    // st_size in bytes
+  std::string section;  // ".bss", ".data", ... ("" when unknown)
+  bool unique = false;  // STB_GNU_UNIQUE: merged process-wide by glibc
+  bool writable = false;  // in a writable section and not in PT_GNU_RELRO
+};
+
+// Every defined STT_OBJECT in .dynsym with default or protected visibility
+// and global, weak or unique binding, read from an in-memory ELF image (the
+// bytes of a .so). Thread-local objects are left out. Parses untrusted bytes
+// with bounds checks: a damaged or foreign image gives an error, never a
+// crash. Errors: InvalidArgument naming what is malformed.
+StatusOr<std::vector<ExportedDataSymbol>> ListExportedDataSymbols(std::string_view image);
 
 }  // namespace raftlab

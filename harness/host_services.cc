@@ -10,6 +10,10 @@
 namespace raftlab {
 namespace {
 
+// Plugin threads running in this process, all instances together (the cap
+// kMaxLivePluginThreads).
+std::atomic<size_t> g_live_plugin_threads{0};
+
 constexpr uint32_t kLive = 0x4c495645;   // "LIVE": a handle in use
 constexpr uint32_t kFreed = 0x46524545;  // "FREE": freed by the plugin, kept for reuse
 constexpr size_t kMaxDistinctReports = 64;
@@ -206,6 +210,13 @@ struct HostTrampolines {
       return nullptr;
     }
     if (fn == nullptr) return s->StudentError("called thread_start with a NULL function"), nullptr;
+    if (g_live_plugin_threads.fetch_add(1, std::memory_order_acq_rel) >= kMaxLivePluginThreads) {
+      g_live_plugin_threads.fetch_sub(1, std::memory_order_acq_rel);
+      s->StudentError("started too many threads: " + std::to_string(kMaxLivePluginThreads) +
+                      " threads of the plugin are already running, the most labtest allows (thread_start "
+                      "returned NULL); use a few long-lived threads, not one per RPC or per log entry");
+      return nullptr;
+    }
     auto* rec = new HostServices::ThreadRecord();
     rec->name = name != nullptr ? name : "thread";
     {
@@ -221,6 +232,7 @@ struct HostTrampolines {
           fn(arg);
           rec->finished.store(true, std::memory_order_release);
           s->live_threads_.fetch_sub(1, std::memory_order_acq_rel);
+          g_live_plugin_threads.fetch_sub(1, std::memory_order_acq_rel);
         },
         s->ctx_.thread_stack_bytes);
     return reinterpret_cast<raftlab_thread*>(rec);

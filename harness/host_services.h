@@ -13,6 +13,14 @@
 //     a mutex twice, waiting on a condition without its mutex, ...) is
 //     reported as a student error and, wherever possible, survived instead
 //     of crashing the harness;
+//   - at most kMaxLivePluginThreads threads started through thread_start
+//     may be running at once in the whole process (all instances together):
+//     past that, thread_start returns NULL and reports a student error. A
+//     Raft needs a handful of long-lived threads; the cap stops a runaway
+//     plugin before it exhausts the child's memory limit (each thread
+//     reserves a 1 MiB stack) and the machine's threads. Raw std::thread or
+//     pthread_create bypass it and meet the RLIMIT_AS of the test child
+//     instead (the thread cannot be created: std::system_error);
 //   - every thread the instance starts is tracked, so the fixture can tell
 //     whether kill() really stopped and joined them (LiveThreads,
 //     JoinedAll).
@@ -70,6 +78,10 @@ struct PeerContext {
   // runner's rlimits expect).
   size_t thread_stack_bytes = size_t{1} << 20;
 };
+
+// See the thread cap above. RLIMIT_NPROC is no help: it counts every
+// thread of the user (all parallel tests, the whole machine for root).
+inline constexpr size_t kMaxLivePluginThreads = 2048;
 
 class HostServices {
  public:

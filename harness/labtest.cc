@@ -13,6 +13,7 @@
 #include "harness/baseline.h"
 #include "harness/config.h"
 #include "harness/interrupt.h"
+#include "harness/lint.h"
 #include "harness/loader.h"
 #include "harness/output_spec.h"
 #include "harness/progress.h"
@@ -270,6 +271,8 @@ int RunCommand(const Options& o, const Environment& env) {
     }
     info.plugin_name = (*lib)->name();
     info.plugin_version = (*lib)->version();
+    // Once, before any test: state every peer would share (harness/lint.h).
+    if (std::string w = LintWarningForPlugin(info.plugin_path); !w.empty()) fmt::print(env.err, "{}", w);
   }
   info.seed_given = o.seed.has_value();
   info.base_seed = o.seed ? *o.seed : RandomSeed();

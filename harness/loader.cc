@@ -1,13 +1,12 @@
 #include "harness/loader.h"
 
 #include <cxxabi.h>
-#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -27,43 +26,9 @@
 
 namespace raftlab {
 
-// The private folder holding the snapshot of the plugin and every copy made
-// from it. Removed (files first) when the last owner lets go.
-class PluginTempDir {
- public:
-  static StatusOr<std::shared_ptr<PluginTempDir>> Create(const std::string& display) {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base && *base ? base : "/tmp") + "/raftlab-plugin-XXXXXX";
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    if (mkdtemp(buf.data()) == nullptr) {
-      return Status::PluginLoad("cannot load plugin " + display + ": cannot create a private temp folder (" +
-                                templ + "): " + std::strerror(errno) +
-                                ": set TMPDIR to a writable folder");
-    }
-    return std::shared_ptr<PluginTempDir>(new PluginTempDir(buf.data()));
-  }
-
-  ~PluginTempDir() {
-    if (DIR* d = opendir(path_.c_str())) {
-      while (dirent* e = readdir(d)) {
-        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-        unlink((path_ + "/" + e->d_name).c_str());
-      }
-      closedir(d);
-    }
-    rmdir(path_.c_str());
-  }
-
-  // A path in the folder that no other call returns: "<dir>/<n>-<base>".
-  std::string FreshPath(const std::string& base) {
-    return path_ + "/" + std::to_string(counter_.fetch_add(1)) + "-" + base;
-  }
-
- private:
-  explicit PluginTempDir(std::string path) : path_(std::move(path)) {}
-  const std::string path_;
-  std::atomic<uint64_t> counter_{0};
+// The plugin file as read by Open: every instance is a copy of these bytes.
+struct PluginImage {
+  std::string bytes;
 };
 
 namespace {
@@ -85,48 +50,50 @@ std::string Demangle(const std::string& name) {
   return result;
 }
 
-// A byte-for-byte copy to a new file (never overwrites). Not a hard link or
-// a symlink: glibc would hand back the existing handle for the same inode.
-Status CopyFile(const std::string& from, const std::string& to, const std::string& display) {
-  auto fail = [&](const std::string& what) {
-    return Status::PluginLoad(Prefix(display) + "cannot make a private copy (" + what + "): " +
-                              std::strerror(errno) + ": check free space in TMPDIR");
-  };
-  const int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return fail("reading " + from);
-  const int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-  if (out < 0) {
-    const int saved = errno;
-    close(in);
-    errno = saved;
-    return fail("creating " + to);
+// Reads the whole file at `path` (the snapshot every instance copies).
+StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::PluginLoad(Prefix(path) + "cannot read the file: " + std::strerror(errno) +
+                              ": check its permissions");
   }
+  std::string out;
   std::vector<char> buf(1 << 16);
-  Status result;
   for (;;) {
-    const ssize_t n = read(in, buf.data(), buf.size());
+    const ssize_t n = read(fd, buf.data(), buf.size());
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      result = fail("reading " + from);
-      break;
+      const int saved = errno;
+      close(fd);
+      return Status::PluginLoad(Prefix(path) + "cannot read the file: " + std::strerror(saved));
     }
-    ssize_t done = 0;
-    while (done < n) {
-      const ssize_t w = write(out, buf.data() + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) break;
-      done += w;
-    }
-    if (done < n) {
-      result = fail("writing " + to);
-      break;
-    }
+    out.append(buf.data(), static_cast<size_t>(n));
   }
-  close(in);
-  if (close(out) != 0 && result.ok()) result = fail("writing " + to);
-  if (!result.ok()) unlink(to.c_str());
-  return result;
+  close(fd);
+  return out;
+}
+
+// A new memfd holding `bytes`, or -1 with errno set. Not a hard link, a
+// symlink or a dup of an older memfd: glibc would hand back the existing
+// handle for the same inode.
+int MakeMemfdCopy(const std::string& bytes, const std::string& base) {
+  const std::string name = "raftlab:" + base;  // shown in /proc/<pid>/maps
+  const int fd = static_cast<int>(memfd_create(name.c_str(), MFD_CLOEXEC));
+  if (fd < 0) return -1;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t w = write(fd, bytes.data() + done, bytes.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const int saved = w < 0 ? errno : ENOSPC;
+      close(fd);
+      errno = saved;
+      return -1;
+    }
+    done += static_cast<size_t>(w);
+  }
+  return fd;
 }
 
 // Turns a dlopen failure into one line, with the copy's path replaced by the
@@ -148,7 +115,7 @@ Status DlopenError(std::string text, const std::string& copy, const std::string&
     hint = "a library the plugin depends on is not installed or not on the library path: check `ldd " +
            display + "`";
   } else if (text.find("failed to map segment") != std::string::npos) {
-    hint = "the temp folder may be mounted noexec: set TMPDIR to a folder where files may be executed";
+    hint = "the system refused to map the in-memory copy as executable (vm.memfd_noexec?)";
   } else if (text.find("position-independent executable") != std::string::npos) {
     hint = "you passed a program, not a plugin: build it with add_library(<name> SHARED ...)";
   }
@@ -236,17 +203,25 @@ Status ValidateTable(const raftlab_plugin* p, const std::string& display) {
 
 }  // namespace
 
-LoadedPlugin::LoadedPlugin(std::shared_ptr<PluginTempDir> dir, std::string copy_path, void* handle,
-                           const raftlab_plugin* api)
-    : dir_(std::move(dir)), copy_path_(std::move(copy_path)), handle_(handle), api_(api) {}
+LoadedPlugin::LoadedPlugin(std::shared_ptr<const PluginImage> image, int memfd, std::string copy_path,
+                           void* handle, const raftlab_plugin* api)
+    : image_(std::move(image)), memfd_(memfd), copy_path_(std::move(copy_path)), handle_(handle), api_(api) {}
 
 LoadedPlugin::~LoadedPlugin() {
 #ifdef RAFTLAB_UNDER_SANITIZER
   keep_loaded_ = true;  // keep plugin frames symbolised in sanitizer reports
 #endif
-  if (keep_loaded_) return;  // the file goes with the temp folder; the mapping survives that
+  if (keep_loaded_) return;  // the mapping and its memfd stay until the process exits
   dlclose(handle_);
-  unlink(copy_path_.c_str());
+  // glibc never unloads a library that defines STB_GNU_UNIQUE symbols. Then
+  // the path still names this copy inside glibc, and closing the memfd would
+  // let a later copy get the same fd number, the same path, and this copy's
+  // handle back. Keep the fd (and so the path) taken in that case.
+  if (void* still = dlopen(copy_path_.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+    dlclose(still);
+    return;
+  }
+  close(memfd_);
 }
 
 const void* LoadedPlugin::GetExtension(const std::string& id) const {
@@ -272,13 +247,11 @@ StatusOr<std::unique_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& 
   }
   if (Status s = CheckElfSharedObject(path, path); !s.ok()) return s;
 
-  StatusOr<std::shared_ptr<PluginTempDir>> dir = PluginTempDir::Create(path);
-  if (!dir.ok()) return dir.status();
+  StatusOr<std::string> bytes = ReadWholeFile(path);
+  if (!bytes.ok()) return bytes.status();
   std::unique_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->path_ = path;
-  lib->dir_ = *dir;
-  lib->master_copy_ = lib->dir_->FreshPath("master-" + BaseName(path));
-  if (Status s = CopyFile(path, lib->master_copy_, path); !s.ok()) return s;
+  lib->image_ = std::make_shared<const PluginImage>(PluginImage{std::move(*bytes)});
 
   StatusOr<std::unique_ptr<LoadedPlugin>> probe = lib->Instantiate();
   if (!probe.ok()) return probe.status();
@@ -293,20 +266,29 @@ StatusOr<std::unique_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& 
 
 PluginLibrary::~PluginLibrary() = default;
 
-// Copies the snapshot to a fresh path, dlopens it and validates its table.
+// Copies the snapshot into a fresh memfd, dlopens it and validates its table.
 StatusOr<std::unique_ptr<LoadedPlugin>> PluginLibrary::Instantiate() const {
   const std::string& display = path_;
-  const std::string copy = dir_->FreshPath(BaseName(display));
-  if (Status s = CopyFile(master_copy_, copy, display); !s.ok()) return s;
+  const int fd = MakeMemfdCopy(image_->bytes, BaseName(display));
+  if (fd < 0) {
+    return Status::PluginLoad(Prefix(display) + "cannot make a private in-memory copy (memfd_create): " +
+                              std::strerror(errno) + ": too many peers alive, or out of memory");
+  }
+  const std::string copy = "/proc/self/fd/" + std::to_string(fd);
   void* handle = dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* err = dlerror();
-    unlink(copy.c_str());
-    return DlopenError(err ? err : "unknown error", copy, display);
+    Status s = DlopenError(err ? err : "unknown error", copy, display);
+    close(fd);
+    return s;
   }
   auto reject = [&](Status s) {
     dlclose(handle);  // none of this copy's code runs any more: only its constructors ran
-    unlink(copy.c_str());
+    if (void* still = dlopen(copy.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+      dlclose(still);  // not unloadable (see ~LoadedPlugin): keep its path taken
+    } else {
+      close(fd);
+    }
     return s;
   };
   void* sym = dlsym(handle, RAFTLAB_ENTRY_SYMBOL);
@@ -316,7 +298,7 @@ StatusOr<std::unique_ptr<LoadedPlugin>> PluginLibrary::Instantiate() const {
   std::memcpy(&entry, &sym, sizeof entry);  // POSIX allows this object-to-function conversion
   const raftlab_plugin* api = entry(RAFTLAB_ABI_MAJOR, RAFTLAB_ABI_MINOR);
   if (Status s = ValidateTable(api, display); !s.ok()) return reject(s);
-  return std::unique_ptr<LoadedPlugin>(new LoadedPlugin(dir_, copy, handle, api));
+  return std::unique_ptr<LoadedPlugin>(new LoadedPlugin(image_, fd, copy, handle, api));
 }
 
 bool PluginLibrary::HasExtension(std::string_view id) const {

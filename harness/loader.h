@@ -11,16 +11,22 @@
 //   absent); raftlab_entry returned NULL; ABI major mismatch (both versions
 //   named); struct_size too small; a mandatory function pointer NULL (named).
 //
-// Isolation: Open copies the file once into a private temp folder (mkdtemp,
-// mode 0700). Instantiate() copies THAT copy again to a fresh, unique path
-// and dlopens it with RTLD_NOW | RTLD_LOCAL. glibc returns the same handle
-// for the same file (it matches device and inode), so distinct copies are
-// what give every peer, and every restart of a peer, its own globals and
-// statics. STB_GNU_UNIQUE objects (static locals of inline functions, static
-// members of templates) are merged process-wide by the dynamic loader anyway
-// unless the plugin is built with -fvisibility=hidden or -fno-gnu-unique; the
-// skeleton does the former. Because Open snapshots the file, a student who
-// rebuilds during a run cannot make peers run different code.
+// Isolation: Open reads the file once into memory (a snapshot, so a student
+// who rebuilds during a run cannot make peers run different code).
+// Instantiate() writes that snapshot into a fresh anonymous memory file
+// (memfd_create) and dlopens it as "/proc/self/fd/<N>" with RTLD_NOW |
+// RTLD_LOCAL. glibc returns the same handle for the same path or the same
+// file (device and inode), and every memfd is a new inode at a path no
+// loaded copy has, so every peer, and every restart of a peer, gets its own
+// globals and statics. Nothing is written to disk: this works inside the
+// test child's sandbox (harness/sandbox/sandbox.h), which refuses to create
+// files but allows memfd_create and read-only opens. Each memfd stays open
+// while its copy is mapped (its path must not name another copy while glibc
+// still knows the old one under that path). STB_GNU_UNIQUE objects (static
+// locals of inline functions, static members of templates) are merged
+// process-wide by the dynamic loader anyway unless the plugin is built with
+// -fvisibility=hidden or -fno-gnu-unique; the skeleton does the former and
+// the lint (harness/lint.h) warns about the rest.
 //
 // dlclose policy: a LoadedPlugin dlcloses its handle on destruction, UNLESS
 //   - KeepLoaded() was called: the fixture calls it when a peer's kill() did
@@ -28,7 +34,9 @@
 //     threads still execute would crash the harness with a misleading
 //     SIGSEGV, so the mapping stays until the process exits; or
 //   - the harness runs under ASan or TSan, whose reports name plugin frames
-//     only while the library is still mapped.
+//     only while the library is still mapped; or
+//   - glibc itself refuses to unload it (a library with STB_GNU_UNIQUE
+//     symbols is never unloaded): its memfd is then kept open too.
 // The caller must not destroy a LoadedPlugin while any instance made from its
 // api() is alive (destroy() not yet returned) or any harness thread may still
 // call into it.
@@ -37,9 +45,8 @@
 // Instantiate and the accessors may be called from any thread concurrently.
 // A LoadedPlugin's accessors are thread-safe; KeepLoaded and destruction are
 // for its one owner.
-// Ownership: the temp folder is shared (reference counted) by the library and
-// every LoadedPlugin made from it, and is removed with its files when the
-// last of them is destroyed.
+// Ownership: the snapshot is shared (reference counted) by the library and
+// every LoadedPlugin made from it. A LoadedPlugin owns its memfd.
 #pragma once
 
 #include <raftlab/raftlab.h>
@@ -53,7 +60,7 @@
 
 namespace raftlab {
 
-class PluginTempDir;  // loader.cc: the private folder and its removal
+struct PluginImage;  // loader.cc: the snapshot of the file, shared by every copy
 
 // One dlopen'ed private copy of a plugin.
 class LoadedPlugin {
@@ -67,17 +74,22 @@ class LoadedPlugin {
   // The extension table for `id`, or nullptr when the plugin has none (or no
   // get_extension at all).
   const void* GetExtension(const std::string& id) const;
-  // The unique path of this copy (shown in stack dumps).
+  // The path this copy was dlopened from: "/proc/self/fd/<N>", unique among
+  // the copies alive in this process. Stack dumps show the mapping as
+  // "/memfd:raftlab:<file name> (deleted)".
   const std::string& copy_path() const { return copy_path_; }
+  // The memfd holding this copy's bytes (owned).
+  int memfd() const { return memfd_; }
   // Never dlclose this copy (see the dlclose policy above).
   void KeepLoaded() { keep_loaded_ = true; }
 
  private:
   friend class PluginLibrary;
-  LoadedPlugin(std::shared_ptr<PluginTempDir> dir, std::string copy_path, void* handle,
+  LoadedPlugin(std::shared_ptr<const PluginImage> image, int memfd, std::string copy_path, void* handle,
                const raftlab_plugin* api);
 
-  std::shared_ptr<PluginTempDir> dir_;
+  std::shared_ptr<const PluginImage> image_;
+  int memfd_;
   std::string copy_path_;
   void* handle_;
   const raftlab_plugin* api_;
@@ -95,7 +107,7 @@ class PluginLibrary {
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
   // Loads a fresh private copy: one per peer and per restart. Fails (rarely:
-  // disk full, temp folder removed) with a PluginLoad status.
+  // out of memory or file descriptors) with a PluginLoad status.
   StatusOr<std::unique_ptr<LoadedPlugin>> Instantiate() const;
 
   const std::string& path() const { return path_; }        // as given to Open
@@ -114,8 +126,7 @@ class PluginLibrary {
   std::string version_;
   uint32_t abi_major_ = 0;
   uint32_t abi_minor_ = 0;
-  std::shared_ptr<PluginTempDir> dir_;
-  std::string master_copy_;              // the snapshot every instance copies
+  std::shared_ptr<const PluginImage> image_;  // the snapshot every instance copies
   std::unique_ptr<LoadedPlugin> probe_;  // a private copy used for queries only
 };
 

@@ -75,6 +75,12 @@ std::string_view TestStateName(TestState s) {
   return "not-run";
 }
 
+size_t ReportPlan::PlannedRuns() const {
+  size_t runs = 0;
+  for (const PlannedTest& t : tests) runs += static_cast<size_t>(t.runs > 0 ? t.runs : runs_per_test);
+  return runs;
+}
+
 ResultBook::ResultBook(ReportPlan plan, ScoringPolicy policy) : plan_(std::move(plan)), policy_(policy) {
   if (plan_.runs_per_test < 1) plan_.runs_per_test = 1;
 }
@@ -101,7 +107,7 @@ std::vector<TestScore> ResultBook::Scores() const {
       for (const auto& [rep, r] : it->second) s.runs.push_back(&r);
     }
     const int runs = static_cast<int>(s.runs.size());
-    s.expected_runs = std::max(plan_.runs_per_test, runs);
+    s.expected_runs = std::max(t.runs > 0 ? t.runs : plan_.runs_per_test, runs);
     for (const TestResult* r : s.runs) {
       if (r->verdict == Verdict::kPass) {
         ++s.passed;

@@ -43,6 +43,9 @@ struct PlannedTest {
   int part = 0;
   std::string description;  // TestSpec::description
   double points = 0;
+  // Runs this test is expected to have; 0 = the plan's runs_per_test. Set
+  // per test when each test runs its catalogue `repeat` (--repeat-from-config).
+  int runs = 0;
 };
 
 struct PlannedPart {
@@ -58,6 +61,8 @@ struct ReportPlan {
 
   const PlannedTest* FindTest(std::string_view name) const;
   std::string PartName(int part) const;  // "" when unknown
+  // Runs over every planned test (PlannedTest::runs, else runs_per_test).
+  size_t PlannedRuns() const;
 };
 
 // The plan of `selected` (pointers into `catalogue`); parts without selected

@@ -33,7 +33,7 @@ json RunJson(const RunInfo& info, const RunMetadata& meta, const ReportPlan& pla
       {"run_dir", info.run_dir},
       {"scoring_policy", std::string(ScoringPolicyName(policy))},
       {"tests_planned", plan.tests.size()},
-      {"runs_planned", plan.tests.size() * static_cast<size_t>(plan.runs_per_test)},
+      {"runs_planned", plan.PlannedRuns()},
   };
 }
 

@@ -1,7 +1,11 @@
 // TestResult <-> JSON (nlohmann). nlohmann exceptions stop in this file.
 #include "harness/result.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -143,6 +147,23 @@ Status WriteResultFile(const std::string& path, const TestResult& r) {
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return Status::Internal(fmt::format("cannot rename {} to {}", tmp, path));
+  }
+  return Status::Ok();
+}
+
+Status WriteResultToFd(int fd, const TestResult& r) {
+  const std::string text = ResultToJson(r) + '\n';
+  if (::ftruncate(fd, 0) != 0) {
+    return Status::Internal(fmt::format("cannot truncate the result file: {}", std::strerror(errno)));
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::pwrite(fd, text.data() + done, text.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return Status::Internal(fmt::format("cannot write the result file: {}", n < 0 ? std::strerror(errno) : "no progress"));
+    }
+    done += static_cast<size_t>(n);
   }
   return Status::Ok();
 }

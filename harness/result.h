@@ -81,4 +81,11 @@ StatusOr<TestResult> ResultFromJson(std::string_view json);
 Status WriteResultFile(const std::string& path, const TestResult& r);
 StatusOr<TestResult> ReadResultFile(const std::string& path);
 
+// Writes the result into an already open, writable regular file `fd` (the
+// test child opens its result file before the sandbox forbids opening files
+// for writing): truncates it, writes from offset 0, and leaves the fd open.
+// Not atomic: the parent reads the file only after the child has exited, and
+// a child that dies mid-write leaves a file ReadResultFile rejects.
+Status WriteResultToFd(int fd, const TestResult& r);
+
 }  // namespace raftlab

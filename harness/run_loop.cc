@@ -85,7 +85,7 @@ RunLoopResult ExecuteRuns(Runtime& rt, const std::vector<const TestSpec*>& selec
     RunHooks hooks;
     hooks.live_line = line;
     hooks.cancel = &cancel;
-    return runner.Run(*job.spec, job.repetition, o.base_seed, hooks);
+    return runner.RunCancellable(*job.spec, job.repetition, o.base_seed, hooks);
   };
   out.outcome = scheduler.Run(queue, run, loop);
   if (o.progress != nullptr) o.progress->Finish();

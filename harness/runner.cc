@@ -45,11 +45,11 @@ TestResult TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_s
                            const std::function<void(std::string_view)>& live_line) const {
   RunHooks hooks;
   hooks.live_line = live_line;
-  return *Run(spec, repetition, base_seed, hooks);  // no cancel flag: always a result
+  return *RunCancellable(spec, repetition, base_seed, hooks);  // no cancel flag: always a result
 }
 
-std::optional<TestResult> TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_seed,
-                                          const RunHooks& hooks) const {
+std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int repetition, uint64_t base_seed,
+                                                     const RunHooks& hooks) const {
   const RunnerOptions& o = options_;
   const auto& live_line = hooks.live_line;
   TestResult r;
@@ -170,6 +170,13 @@ std::optional<TestResult> TestRunner::Run(const TestSpec& spec, int repetition, 
     r.events.push_back({r.wall_s, fmt::format("output was cut at {} bytes per stream (stdout {} bytes, stderr {} "
                                               "bytes produced)",
                                               o.output_cap_bytes, out.stdout_bytes, out.stderr_bytes)});
+  }
+  // A call the sandbox refused (test_child.h) overrides every other verdict:
+  // the code broke the lab's rules, whatever happened next.
+  if (std::optional<std::string> forbidden = ForbiddenVerdictForChild(result_file, out.term_signal)) {
+    if (IsSuccess(r.verdict)) r.log_tail = ReadLogTail(log_file, o.log_tail_lines);
+    r.verdict = Verdict::kFail;
+    r.message = *forbidden;
   }
   // The final account, with the parent's additions, replaces the child's.
   (void)WriteResultFile(result_file, r);

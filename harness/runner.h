@@ -65,8 +65,8 @@ class TestRunner {
   TestResult Run(const TestSpec& spec, int repetition, uint64_t base_seed,
                  const std::function<void(std::string_view)>& live_line) const;
   // The same with hooks; nullopt when hooks.cancel stopped the run.
-  std::optional<TestResult> Run(const TestSpec& spec, int repetition, uint64_t base_seed,
-                                const RunHooks& hooks) const;
+  std::optional<TestResult> RunCancellable(const TestSpec& spec, int repetition, uint64_t base_seed,
+                                           const RunHooks& hooks) const;
 
   const RunnerOptions& options() const { return options_; }
 

@@ -10,6 +10,7 @@
 //
 // Policies:
 //   --repeat N      N rounds (repetitions first_repetition .. first_repetition+N-1).
+//   --repeat-from-config  test t gets t.repeat rounds (its catalogue `repeat`).
 //   --until-fail    a test that failed gets no further runs; the others go on.
 //                   With repeat == 0 (no --repeat) rounds go on without end
 //                   until every test has failed or the run is interrupted
@@ -52,6 +53,9 @@ struct SchedulePolicy {
   int repeat = 1;           // repetitions per test; 0 = without end (only with until_fail)
   bool until_fail = false;
   bool fail_fast = false;
+  // Each test runs its own TestSpec::repeat times (--repeat-from-config,
+  // grading) instead of `repeat`; rounds go on until the largest is done.
+  bool repeat_from_spec = false;
 };
 
 // Tests sorted by expected duration, longest first; tests with no expected
@@ -84,6 +88,8 @@ class JobQueue {
 
  private:
   bool Alive(size_t test) const { return !failed_[test]; }
+  // Rounds the test at position `test` of order_ gets (0 = without end).
+  int RepeatOf(size_t test) const;
 
   std::vector<const TestSpec*> order_;
   SchedulePolicy policy_;
@@ -142,8 +148,10 @@ class Scheduler {
 };
 
 // The default of --jobs on a machine with `cores` CPUs whose 1-minute load
-// average is `load1` (from other work; labtest has not started yet). See
+// average is `load1` (from other work; labtest has not started yet):
+// 4 per core, 2 per core when load1 > cores, at most kMaxDefaultJobs. See
 // scheduler.cc for the measurements behind it.
+inline constexpr int kMaxDefaultJobs = 32;
 int DefaultJobs(int cores, double load1);
 // DefaultJobs for this machine (sysconf + getloadavg).
 int DefaultJobsHere();

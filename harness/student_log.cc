@@ -148,7 +148,19 @@ void StudentLog::AddNote(std::string_view text) {
 void StudentLog::WriteLocked(const std::string& line) {
   std::string with_nl = line + '\n';
   if (fd_ >= 0) {
-    if (file_bytes_ + static_cast<int64_t>(with_nl.size()) > options_.rotate_bytes && file_bytes_ > 0) {
+    if (file_bytes_ + static_cast<int64_t>(with_nl.size()) > options_.rotate_bytes && file_bytes_ > 0 &&
+        options_.rotate_in_place) {
+      // O_APPEND: after the truncate, writes go to the new end (offset 0).
+      dropped_bytes_ += file_bytes_;
+      file_bytes_ = 0;
+      if (::ftruncate(fd_, 0) == 0) {
+        const std::string note =
+            fmt::format("[labtest: the log passed {} bytes; {} older bytes were dropped]\n", options_.rotate_bytes,
+                        dropped_bytes_);
+        WriteAll(fd_, note);
+        file_bytes_ = static_cast<int64_t>(note.size());
+      }
+    } else if (file_bytes_ + static_cast<int64_t>(with_nl.size()) > options_.rotate_bytes && file_bytes_ > 0) {
       ::close(fd_);
       const std::string old = options_.path + ".1";
       std::rename(options_.path.c_str(), old.c_str());

@@ -8,7 +8,10 @@
 // Size bound: when the file passes `rotate_bytes` it is renamed to
 // "<path>.1" (replacing an older one) and a new file is started, so a
 // flooding plugin uses at most about twice that on disk and the newest lines
-// are always kept.
+// are always kept. Inside the sandbox (which forbids rename and opening files
+// for writing) set `rotate_in_place`: the file is then emptied with ftruncate
+// on its open fd and restarted with a note saying how much was dropped, so
+// it never passes `rotate_bytes`.
 //
 // Thread safety: Add() and the accessors may be called from any thread.
 // Ownership: a StudentLog owns its file descriptor (copy deleted); it borrows
@@ -47,6 +50,7 @@ std::vector<std::string> FormatHarnessNote(Nanos t, std::string_view text);
 struct StudentLogOptions {
   std::string path;                         // the log file (created/truncated)
   int64_t rotate_bytes = 32 << 20;          // see "Size bound" above
+  bool rotate_in_place = false;             // ftruncate instead of rename + reopen
   size_t tail_lines = 20;                   // kept in memory for the result
   int live_fd = -1;                         // -v: also write each line here
   std::string live_prefix;                  // e.g. "[3A-initial-election] "
@@ -77,6 +81,7 @@ class StudentLog {
   std::unique_ptr<Mutex> mu_;
   int fd_ GUARDED_BY(*mu_);
   int64_t file_bytes_ GUARDED_BY(*mu_) = 0;
+  int64_t dropped_bytes_ GUARDED_BY(*mu_) = 0;  // rotate_in_place: bytes truncated away
   int64_t lines_ GUARDED_BY(*mu_) = 0;
   std::deque<std::string> tail_ GUARDED_BY(*mu_);
 };

@@ -41,21 +41,31 @@ NetCore::NetCore(Runtime& r, uint64_t seed)
       rng(DeriveSeed(seed, "labrpc/network")),
       sink_mu(r.make_mutex()) {}
 
-int64_t NetCore::RandBelow(int64_t n) {
-  MutexLock l(*rng_mu);
-  return rng.below(n);
+void NetCore::ObserveLocked(NetDecision::Kind what, const std::string& end, int64_t value) {
+  if (observer) observer(NetDecision{what, end, value});
 }
 
-bool NetCore::RandChance(int64_t num, int64_t den) {
+int64_t NetCore::RandBelow(int64_t n, NetDecision::Kind what, const std::string& end) {
   MutexLock l(*rng_mu);
-  return rng.chance(num, den);
+  const int64_t v = rng.below(n);
+  ObserveLocked(what, end, v);
+  return v;
 }
 
-int64_t NetCore::ReorderDelayMs() {
+bool NetCore::RandChance(int64_t num, int64_t den, NetDecision::Kind what, const std::string& end) {
+  MutexLock l(*rng_mu);
+  const bool v = rng.chance(num, den);
+  ObserveLocked(what, end, v ? 1 : 0);
+  return v;
+}
+
+int64_t NetCore::ReorderDelayMs(const std::string& end) {
   MutexLock l(*rng_mu);
   // 200 + U(0..U(0..1999)): 200..2199 ms, skewed toward the short end.
   const int64_t inner = rng.below(kReorderSpreadMs);
-  return kReorderBaseMs + rng.uniform(0, inner);
+  const int64_t v = kReorderBaseMs + rng.uniform(0, inner);
+  ObserveLocked(NetDecision::Kind::kReorderDelay, end, v);
+  return v;
 }
 
 bool NetCore::Cleaned() {
@@ -146,15 +156,18 @@ bool NetCore::Call(EndState& end, std::string_view svc_meth, const Bytes& req, B
   if (!server) {
     // Case B: disabled, unconnected or deleted. The handler never runs; the
     // caller learns of the failure after a random delay, from a timer.
-    FireAfter(st, RandBelow(is_long_delays ? kLongFailMs : kShortFailMs));
+    FireAfter(st,
+              RandBelow(is_long_delays ? kLongFailMs : kShortFailMs, NetDecision::Kind::kFailDelay, end.name));
     WaitFired(*st, &end);
     return false;
   }
 
   // Case A.
   if (!is_reliable) {
-    rt.sleep_for(Millis(RandBelow(kShortDelayMs)));
-    if (RandChance(kDropPermille, 1000)) return false;  // request lost
+    rt.sleep_for(Millis(RandBelow(kShortDelayMs, NetDecision::Kind::kShortDelay, end.name)));
+    if (RandChance(kDropPermille, 1000, NetDecision::Kind::kRequestDrop, end.name)) {
+      return false;  // request lost
+    }
   }
 
   st->server = server;
@@ -210,10 +223,12 @@ bool NetCore::Call(EndState& end, std::string_view svc_meth, const Bytes& req, B
   // acknowledge something saved into a Persister that has been replaced.
   if (ServerDead(end, *slot, server.get())) return false;
 
-  if (!is_reliable && RandChance(kDropPermille, 1000)) return false;  // reply lost
+  if (!is_reliable && RandChance(kDropPermille, 1000, NetDecision::Kind::kReplyDrop, end.name)) {
+    return false;  // reply lost
+  }
 
-  if (is_long_reordering && RandChance(kReorderNum, kReorderDen)) {
-    FireAfter(st, ReorderDelayMs());
+  if (is_long_reordering && RandChance(kReorderNum, kReorderDen, NetDecision::Kind::kReorder, end.name)) {
+    FireAfter(st, ReorderDelayMs(end.name));
     if (!WaitFired(*st)) return false;
   }
 

@@ -21,6 +21,7 @@
 
 #include "labrpc/counters.h"
 #include "labrpc/handler_pool.h"
+#include "labrpc/network.h"  // NetDecision
 #include "labrpc/server.h"
 #include "labrpc/types.h"
 #include "runtime/rng.h"
@@ -83,9 +84,11 @@ struct NetCore {
 
  private:
   struct CallState;
-  int64_t RandBelow(int64_t n);
-  bool RandChance(int64_t num, int64_t den);
-  int64_t ReorderDelayMs();
+  // Each draws from `rng` and tells the observer (what, on which end).
+  int64_t RandBelow(int64_t n, NetDecision::Kind what, const std::string& end);
+  bool RandChance(int64_t num, int64_t den, NetDecision::Kind what, const std::string& end);
+  int64_t ReorderDelayMs(const std::string& end);
+  void ObserveLocked(NetDecision::Kind what, const std::string& end, int64_t value) REQUIRES(*rng_mu);
   bool Cleaned();
   bool ServerDead(EndState& end, ServerSlot& slot, const Server* server);
   // Completes `st` (sets `fired`) from a Runtime timer after `ms`.
@@ -99,6 +102,7 @@ struct NetCore {
 
   const std::unique_ptr<Mutex> rng_mu;
   Rng rng GUARDED_BY(*rng_mu);
+  std::function<void(const NetDecision&)> observer GUARDED_BY(*rng_mu);  // Network::SetDecisionObserver
   const std::unique_ptr<Mutex> sink_mu;
   std::function<void(const std::string&)> sink GUARDED_BY(*sink_mu);
 

@@ -99,6 +99,11 @@ void Network::SetErrorSink(std::function<void(const std::string&)> sink) {
   core_->sink = std::move(sink);
 }
 
+void Network::SetDecisionObserver(std::function<void(const NetDecision&)> observer) {
+  MutexLock l(*core_->rng_mu);
+  core_->observer = std::move(observer);
+}
+
 void Network::Cleanup() {
   MutexLock l(*core_->mu);
   core_->cleaned = true;

@@ -19,7 +19,9 @@
 // An unknown service or method fails the Call and reports
 // "unknown RPC method 'S.M' on server NAME" to the error sink.
 //
-// Every random decision comes from one Rng seeded from `seed`.
+// Every random decision comes from one Rng seeded from `seed`; an optional
+// observer (SetDecisionObserver) sees each one, in the order it was drawn, so
+// a test can check that a seed replays the same fault schedule.
 //
 // Thread safety: every method may be called from any thread. Ownership: the
 // Network owns ends' and servers' registrations; ends and servers themselves
@@ -42,6 +44,22 @@
 namespace raftlab::labrpc {
 
 struct NetCore;
+
+// One random choice the network made, in the order it was drawn.
+struct NetDecision {
+  enum class Kind {
+    kFailDelay,     // a dead end's failure delay (value: ms)
+    kShortDelay,    // unreliable: the request's delay (value: ms)
+    kRequestDrop,   // unreliable: the request was lost (value: 1) or not (0)
+    kReplyDrop,     // unreliable: the reply was lost (1) or not (0)
+    kReorder,       // long reordering: the reply is held back (1) or not (0)
+    kReorderDelay,  // long reordering: how long (value: ms)
+  };
+  Kind kind = Kind::kFailDelay;
+  std::string end;  // the ClientEnd's name
+  int64_t value = 0;
+  bool operator==(const NetDecision&) const = default;
+};
 
 class Network {
  public:
@@ -81,6 +99,11 @@ class Network {
   // that threw). Called on the thread of the failing Call, never under a
   // labrpc lock.
   void SetErrorSink(std::function<void(const std::string&)> sink);
+
+  // Receives every random decision (see NetDecision) as it is drawn, on the
+  // thread of the Call, while the network's Rng lock is held: it must be
+  // quick and must not call into the Network. Empty: none (the default).
+  void SetDecisionObserver(std::function<void(const NetDecision&)> observer);
 
   // Later Calls return false at once; Calls waiting on a handler or a timer
   // return false within 100 ms. Never waits for handlers. Idempotent.

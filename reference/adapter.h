@@ -65,6 +65,10 @@ class Adapter {
   // was in progress.
   void Kill();
 
+  // The part-5 extensions (rsm, KV server, clerk); defined in plugin.cc by
+  // RAFTLAB_DEFINE_EXTENSIONS.
+  static const void* GetExtension(const char* id);
+
  private:
   bool Dead() const { return dead_.load(std::memory_order_acquire) || host_.Killed(); }
   // REQUIRES mu_. Persists if the Core changed durable state (before any

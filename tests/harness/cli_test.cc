@@ -101,6 +101,52 @@ TEST(CliTest, BadFlagsAreUsageErrors) {
               HasSubstr("unexpected argument '3A-initial-election' (choose tests with --filter REGEX;"));
 }
 
+TEST(CliTest, RepetitionAndParallelFlags) {
+  auto o = Parse({});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->jobs, 0);  // 0: DefaultJobs()
+  EXPECT_FALSE(o->until_fail);
+  EXPECT_FALSE(o->fail_fast);
+  EXPECT_EQ(o->color, ColorMode::kAuto);
+  EXPECT_TRUE(o->outputs.empty());
+  EXPECT_THAT(o->command_line, ElementsAre("labtest"));
+
+  o = Parse({"-j", "3", "--until-fail", "--repeat", "50", "-x", "--color=never", "--output", "json:a.json",
+             "--output=junit:b.xml"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->jobs, 3);
+  EXPECT_TRUE(o->until_fail);
+  EXPECT_EQ(o->repeat, 50);  // the cap
+  EXPECT_TRUE(o->fail_fast);
+  EXPECT_EQ(o->color, ColorMode::kNever);
+  EXPECT_THAT(o->outputs, ElementsAre("json:a.json", "junit:b.xml"));
+  EXPECT_EQ(o->command_line.size(), 11u);
+
+  // --until-fail without --repeat: without end (like --gtest_repeat=-1).
+  o = Parse({"--until-fail", "--jobs=2", "--color", "always", "--fail-fast"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->repeat, 0);
+  EXPECT_EQ(o->jobs, 2);
+  EXPECT_EQ(o->color, ColorMode::kAlways);
+  EXPECT_TRUE(o->fail_fast);
+  // --repeat alone is unchanged.
+  o = Parse({"--repeat", "4"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->repeat, 4);
+  EXPECT_FALSE(o->until_fail);
+}
+
+TEST(CliTest, BadParallelFlags) {
+  EXPECT_THAT(ErrorOf({"-j", "0"}), HasSubstr("--jobs must be between 1 and 256, got 0"));
+  EXPECT_THAT(ErrorOf({"--jobs", "1000"}), HasSubstr("--jobs must be between 1 and 256"));
+  EXPECT_THAT(ErrorOf({"--color", "sometimes"}), HasSubstr("--color takes auto, always or never; got 'sometimes'"));
+  EXPECT_THAT(ErrorOf({"--color"}), HasSubstr("color"));
+  EXPECT_THAT(ErrorOf({"--until-fail", "--repeat", "0"}), HasSubstr("--repeat must be at least 1"));
+  EXPECT_THAT(ErrorOf({"--child", "--test", "t", "--seed", "1", "--plugin", "p", "-f", "c", "--result-file", "r",
+                       "--log-file", "l", "-j", "2"}),
+              HasSubstr("do not go with --child"));
+}
+
 TEST(CliTest, InternalFlagsOnlyWithChild) {
   EXPECT_THAT(ErrorOf({"--test", "x"}), HasSubstr("internal; use --filter"));
   EXPECT_THAT(ErrorOf({"--child", "--test", "x"}), HasSubstr("--child needs --test, --seed"));
@@ -119,10 +165,12 @@ TEST(CliTest, InternalFlagsOnlyWithChild) {
 TEST(CliTest, UsageMentionsFlagsAndExitCodes) {
   std::string u = UsageText();
   for (const char* flag : {"--config", "--plugin", "--part", "--filter", "--list", "--repeat", "--seed",
-                           "--timeout-scale", "--verbose", "--help"}) {
+                           "--timeout-scale", "--verbose", "--help", "--until-fail", "--fail-fast", "--jobs",
+                           "--color", "--output", "--keep-output", "NO_COLOR"}) {
     EXPECT_THAT(u, HasSubstr(flag));
   }
   EXPECT_THAT(u, HasSubstr("0 all passed, 1 a test failed, 2 usage or configuration error"));
+  EXPECT_THAT(u, HasSubstr("130/143 stopped by SIGINT (Ctrl-C)/SIGTERM"));
   EXPECT_THAT(u, ::testing::Not(HasSubstr("--result-file")));  // internal flags stay hidden
 }
 

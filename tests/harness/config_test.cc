@@ -193,7 +193,7 @@ TEST_F(ConfigTest, TopLevelProblems) {
             "cfg.yml:1:10: unsupported version 2 (this labtest reads version 1)");
   EXPECT_EQ(Error("parts: []\ntests: []\n"), "cfg.yml:1:1: missing 'version: 1' at the top level");
   EXPECT_EQ(Error("version: 1\nparts: []\ntests: []\nsuites: []\n"),
-            "cfg.yml:4:1: unknown key 'suites' at the top level (known keys: version, parts, tests)");
+            "cfg.yml:4:1: unknown key 'suites' at the top level (known keys: version, parts, tests, grading)");
   EXPECT_EQ(Error("version: 1\nparts: []\ntests: {a: 1}\n"),
             "cfg.yml:3:8: 'tests' must be a list of test entries ('- name: ...')");
 }
@@ -242,6 +242,28 @@ TEST_F(ConfigTest, LoadCatalogueFromFile) {
   auto missing = LoadCatalogue(path + ".missing", registry_);
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
   EXPECT_THAT(missing.status().message(), HasSubstr("cannot open the test catalogue"));
+}
+
+TEST_F(ConfigTest, GradingPolicyIsOptionalAndValidated) {
+  const std::string test = "  - {name: a, part: 1, points: 20, scenario: basic_agree}\n";
+  auto none = Parse(std::string(kHeader) + test);
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_EQ(none->grading_policy, "");  // grade.sh then defaults to all-or-nothing
+
+  auto rate = Parse(std::string(kHeader) + test + "grading: {policy: pass-rate}\n");
+  ASSERT_TRUE(rate.ok()) << rate.status().message();
+  EXPECT_EQ(rate->grading_policy, "pass-rate");
+
+  auto strict = Parse(std::string(kHeader) + test + "grading:\n  policy: all-or-nothing\n");
+  ASSERT_TRUE(strict.ok()) << strict.status().message();
+  EXPECT_EQ(strict->grading_policy, "all-or-nothing");
+
+  EXPECT_THAT(Error(std::string(kHeader) + test + "grading: {policy: pass-rat}\n"),
+              HasSubstr("cfg.yml:6:19: unknown grading policy 'pass-rat' (did you mean 'pass-rate'?)"));
+  EXPECT_THAT(Error(std::string(kHeader) + test + "grading: {polcy: pass-rate}\n"),
+              HasSubstr("unknown key 'polcy' under 'grading' (did you mean 'policy'?)"));
+  EXPECT_THAT(Error(std::string(kHeader) + test + "grading: pass-rate\n"),
+              HasSubstr("'grading' must be a mapping"));
 }
 
 TEST(ClosestMatchTest, SuggestsOnlyPlausibleTypos) {

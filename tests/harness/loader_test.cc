@@ -2,6 +2,7 @@
 // test plugins of tests/plugins/ (one deliberately broken plugin per error).
 #include "harness/loader.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -144,15 +145,13 @@ TEST(Loader, EveryInstanceIsADistinctCopy) {
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_NE((*a)->copy_path(), (*b)->copy_path());
   EXPECT_NE((*a)->copy_path(), Plugin("ok_plugin"));
-  EXPECT_TRUE(std::filesystem::exists((*a)->copy_path()));
-  EXPECT_TRUE(std::filesystem::exists((*b)->copy_path()));
+  // Each copy is an anonymous in-memory file: nothing is written to disk.
+  EXPECT_EQ((*a)->copy_path(), "/proc/self/fd/" + std::to_string((*a)->memfd()));
+  EXPECT_EQ((*b)->copy_path(), "/proc/self/fd/" + std::to_string((*b)->memfd()));
+  EXPECT_THAT(std::filesystem::read_symlink((*a)->copy_path()).string(), HasSubstr("/memfd:raftlab:ok_plugin.so"));
   // Different mappings: the static tables live at different addresses.
   EXPECT_NE((*a)->api(), (*b)->api());
   EXPECT_NE((*a)->api()->make, (*b)->api()->make);
-  // The copy lives in a private folder only its owner can enter.
-  struct stat st {};
-  ASSERT_EQ(stat(std::filesystem::path((*a)->copy_path()).parent_path().c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
 TEST(Loader, CopiesDoNotShareGlobals) {
@@ -207,18 +206,49 @@ TEST(Loader, SnapshotsTheFileAtOpen) {
   std::filesystem::remove(path);
 }
 
-TEST(Loader, PrivateFolderIsRemovedWithTheLastOwner) {
-  std::string folder;
+TEST(Loader, CopyOutlivesItsLibraryAndClosesItsMemfd) {
+  int fd = -1;
   {
     StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("ok_plugin"));
     ASSERT_TRUE(lib.ok());
     StatusOr<std::unique_ptr<LoadedPlugin>> copy = (*lib)->Instantiate();
     ASSERT_TRUE(copy.ok());
-    folder = std::filesystem::path((*copy)->copy_path()).parent_path();
-    lib->reset();  // the instance keeps the folder alive
-    EXPECT_TRUE(std::filesystem::exists((*copy)->copy_path()));
+    fd = (*copy)->memfd();
+    lib->reset();  // the instance keeps the snapshot alive
+    int64_t term = -1;
+    int32_t leader = -1;
+    raftlab_raft* r = (*copy)->api()->make(nullptr, 0, 1);
+    (*copy)->api()->get_state(r, &term, &leader);
+    (*copy)->api()->kill(r);
+    (*copy)->api()->destroy(r);
+    EXPECT_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);  // open, and not inherited by children
   }
-  EXPECT_FALSE(std::filesystem::exists(folder));
+  EXPECT_EQ(fcntl(fd, F_GETFD), -1) << "the memfd of an unloaded copy must be closed";
+}
+
+// global_unique.cc defines an STB_GNU_UNIQUE object, which makes glibc refuse
+// to unload a copy. Its path (/proc/self/fd/N) must then stay taken, or the
+// next copy would get the same path and glibc would hand back the old copy.
+TEST(Loader, NextCopyAfterAnUnloadableOneIsStillFresh) {
+  StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("lint_unique"));
+  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+  const raftlab_plugin* first_api = nullptr;
+  for (int incarnation = 0; incarnation < 3; ++incarnation) {
+    StatusOr<std::unique_ptr<LoadedPlugin>> copy = (*lib)->Instantiate();
+    ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+    if (incarnation == 0) first_api = (*copy)->api();
+    if (incarnation > 0) EXPECT_NE((*copy)->api(), first_api) << "incarnation " << incarnation << " reused a copy";
+    raftlab_raft* r = (*copy)->api()->make(nullptr, 0, 1);
+    int64_t term = -1;
+    int32_t leader = -1;
+    (*copy)->api()->get_state(r, &term, &leader);
+    // term = the copy's plain global counter; is_leader = the UNIQUE counter,
+    // shared by every copy (the very problem the lint warns about).
+    EXPECT_EQ(term, 1) << "incarnation " << incarnation << " saw a global from an earlier one";
+    EXPECT_EQ(leader, incarnation + 1) << "the UNIQUE object should be shared (glibc merges it)";
+    (*copy)->api()->kill(r);
+    (*copy)->api()->destroy(r);
+  }
 }
 
 TEST(ElfCheck, AcceptsAHostSharedObject) {

@@ -76,6 +76,29 @@ TEST(ResultBookTest, AllOrNothingNeedsEveryExpectedRunToPass) {
   EXPECT_EQ(t.tests_not_run, 1);
 }
 
+TEST(ResultBookTest, PerTestRunCountsOverrideRunsPerTest) {
+  // --repeat-from-config: e1 is graded over 3 runs, e2 over 1 (runs_per_test).
+  ReportPlan plan = SamplePlan(1);
+  for (PlannedTest& t : plan.tests) {
+    if (t.name == "e1") t.runs = 3;
+  }
+  EXPECT_EQ(plan.PlannedRuns(), plan.tests.size() + 2);
+  ResultBook strict(plan, ScoringPolicy::kAllOrNothing);
+  ResultBook rate(plan, ScoringPolicy::kPassRate);
+  for (ResultBook* book : {&strict, &rate}) {
+    book->Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, 0));
+    book->Add(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass, 1));
+    book->Add(Spec(plan, "e2"), MakeRun(plan, "e2", Verdict::kPass, 0));
+  }
+  const auto s = strict.Scores();
+  EXPECT_EQ(ScoreOf(s, "e1").expected_runs, 3);
+  EXPECT_EQ(ScoreOf(s, "e1").state, TestState::kIncomplete);  // 2 of 3
+  EXPECT_EQ(ScoreOf(s, "e1").earned, 0);
+  EXPECT_EQ(ScoreOf(s, "e2").state, TestState::kPassed);
+  EXPECT_EQ(ScoreOf(s, "e2").earned, 10);
+  EXPECT_DOUBLE_EQ(ScoreOf(rate.Scores(), "e1").earned, 5.0 * 2 / 3);
+}
+
 TEST(ResultBookTest, PassRateGivesTheFractionOfExpectedRuns) {
   const ReportPlan plan = SamplePlan(3);
   ResultBook book(plan, ScoringPolicy::kPassRate);

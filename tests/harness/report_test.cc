@@ -3,10 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include "harness/baseline.h"
+#include "harness/progress.h"
 #include "harness/report.h"
 #include "harness/report_console.h"
 
@@ -229,11 +233,172 @@ TEST(ConsoleTest, SummaryPerPart) {
                                      Result("c", 2, Verdict::kPass), Result("d", 3, Verdict::kPass)};
   console.RunEnd(Summarize(c, All(c), results, 10, 99));
   std::string out = cap.text();
-  EXPECT_THAT(out, HasSubstr("Summary (seed 99): 4 runs, 3 passed, 1 failed; 10.0 s wall, 3.0 s CPU\n"));
+  EXPECT_THAT(out, HasSubstr("Summary (seed 99): 4 runs, 3 passed, 1 failed; 10.0 s wall, 3.0 s CPU, 1 job\n"));
   EXPECT_THAT(out, HasSubstr("  part 1  leader election              1/2   passed   1 failed      5/20     points\n"));
   EXPECT_THAT(out, HasSubstr("  part 2  log replication              1/1   passed   0 failed     45/45     points\n"));
   EXPECT_THAT(out, HasSubstr("  total                                                              70/85     points\n"));
   EXPECT_THAT(out, HasSubstr("FAILED: b (each failure above ends with the command that reruns it)\n"));
+}
+
+TEST(SummarizeTest, PerTestFiguresInCatalogueOrder) {
+  Catalogue c = SampleCatalogue();
+  // Results arrive out of order, as from parallel runs.
+  std::vector<TestResult> results;
+  const double times[] = {2, 4, 4, 4, 5, 5, 7, 9};  // mean 5, sample sd sqrt(32/7)
+  for (int rep = 7; rep >= 0; --rep) {
+    TestResult r = Result("b", 1, rep == 5 || rep == 2 ? Verdict::kTimeout : Verdict::kPass, rep);
+    r.seed = 1000 + rep;
+    r.duration_s = times[rep];
+    r.has_figures = rep % 2 == 0;
+    r.figures.rpcs = 100 + rep;  // reported by reps 0, 2, 4, 6: mean 103
+    results.push_back(r);
+  }
+  TestResult a = Result("a", 1, Verdict::kSkip);
+  a.wall_s = 1.5;  // no duration from the child: the wall time counts
+  results.push_back(a);
+  std::vector<TestSummary> tests = SummarizeTests(All(c), results);
+  ASSERT_EQ(tests.size(), 2u);  // c and d did not run
+  EXPECT_EQ(tests[0].test, "a");
+  EXPECT_EQ(tests[0].skipped, 1);
+  EXPECT_DOUBLE_EQ(tests[0].mean_s, 1.5);
+  EXPECT_DOUBLE_EQ(tests[0].stddev_s, 0);
+  EXPECT_FALSE(tests[0].has_rpcs);
+  const TestSummary& b = tests[1];
+  EXPECT_EQ(b.test, "b");
+  EXPECT_EQ(b.runs, 8);
+  EXPECT_EQ(b.passed, 6);
+  EXPECT_EQ(b.failed, 2);
+  EXPECT_DOUBLE_EQ(b.mean_s, 5);
+  EXPECT_NEAR(b.stddev_s, std::sqrt(32.0 / 7), 1e-12);
+  EXPECT_DOUBLE_EQ(b.min_s, 2);
+  EXPECT_DOUBLE_EQ(b.max_s, 9);
+  EXPECT_TRUE(b.has_rpcs);
+  EXPECT_DOUBLE_EQ(b.mean_rpcs, 103);
+  ASSERT_EQ(b.failures.size(), 2u);
+  EXPECT_EQ(b.failures[0].repetition, 2);
+  EXPECT_EQ(b.failures[0].seed, 1002u);
+  EXPECT_EQ(b.failures[0].verdict, Verdict::kTimeout);
+  EXPECT_EQ(b.failures[1].repetition, 5);
+  EXPECT_EQ(b.first_failure.repetition, 2);
+  EXPECT_EQ(RerunCommand("labtest -f x.yml", b.first_failure), "labtest -f x.yml --filter '^b$' --seed 99 --repetition 2");
+  // Summarize carries the same table.
+  RunSummary s = Summarize(c, All(c), results, 1, 99);
+  ASSERT_EQ(s.tests.size(), 2u);
+  EXPECT_EQ(s.tests[1].failed, 2);
+}
+
+TEST(ConsoleTest, SummaryTableWithFailingSeedsAndRerun) {
+  Catalogue c = SampleCatalogue();
+  Capture cap;
+  ConsoleOptions o;
+  o.max_listed_failures = 2;
+  ConsoleReporter console(cap.file(), o);
+  RunInfo info;
+  info.rerun_prefix = "labtest -f cfg.yml";
+  info.repeat = 4;
+  console.RunStart(info);
+  std::vector<TestResult> results;
+  for (int rep = 0; rep < 4; ++rep) {
+    TestResult r = Result("c", 2, rep == 0 ? Verdict::kPass : Verdict::kFail, rep);
+    r.seed = 500 + rep;
+    r.duration_s = 2 + rep;  // 2, 3, 4, 5
+    r.has_figures = true;
+    r.figures.rpcs = 60;
+    results.push_back(r);
+  }
+  RunSummary s = Summarize(c, All(c), results, 10, 99);
+  s.jobs = 3;
+  s.output_dir = "labtest-out/20250101-000000";
+  console.RunEnd(s);
+  const std::string out = cap.text();
+  EXPECT_THAT(out, HasSubstr("4 runs, 1 passed, 3 failed; 10.0 s wall, 3.0 s CPU, 3 jobs\n"));
+  EXPECT_THAT(out, HasSubstr("  test                  runs failed  time: mean ± sd (min-max)          RPCs\n"));
+  EXPECT_THAT(out, HasSubstr("  c                        4      3     3.5 ± 1.3  s (2.0-5.0)                 60\n"));
+  EXPECT_THAT(out, HasSubstr("      failed: repetition 1 (run seed 501, fail), repetition 2 (run seed 502, fail) "
+                             "and 1 more\n"));
+  EXPECT_THAT(out, HasSubstr("      rerun the first: labtest -f cfg.yml --filter '^c$' --seed 99 --repetition 1\n"));
+  EXPECT_THAT(out, HasSubstr("labtest: run files are in labtest-out/20250101-000000\n"));
+  EXPECT_THAT(out, Not(HasSubstr("\033")));
+}
+
+TEST(ConsoleTest, InterruptedAndFailFastRunsSaySo) {
+  Catalogue c = SampleCatalogue();
+  {
+    Capture cap;
+    ConsoleReporter console(cap.file(), {});
+    RunSummary s = Summarize(c, All(c), {Result("a", 1, Verdict::kPass)}, 1, 99);
+    s.interrupted = true;
+    s.interrupt_signal = SIGINT;
+    console.RunEnd(s);
+    EXPECT_THAT(cap.text(), HasSubstr("labtest: interrupted by SIGINT: running tests were stopped"));
+    EXPECT_THAT(cap.text(), HasSubstr("INTERRUPTED (no failure among the finished runs)\n"));
+    EXPECT_THAT(cap.text(), Not(HasSubstr("PASSED")));
+  }
+  {
+    Capture cap;
+    ConsoleReporter console(cap.file(), {});
+    RunSummary s = Summarize(c, All(c), {Result("a", 1, Verdict::kFail)}, 1, 99);
+    s.stopped_by_failure = true;
+    console.RunEnd(s);
+    EXPECT_THAT(cap.text(), HasSubstr("--fail-fast: no run was started after the first failure"));
+    EXPECT_THAT(cap.text(), HasSubstr("FAILED: a"));
+  }
+}
+
+TEST(ConsoleTest, ParallelRunsPrintTheHeaderWithTheResult) {
+  Catalogue c = SampleCatalogue();
+  Capture cap;
+  ConsoleOptions o;
+  o.parallel = true;
+  ConsoleReporter console(cap.file(), o);
+  RunInfo info;
+  info.repeat = 2;
+  console.RunStart(info);
+  const size_t after_start = cap.text().size();
+  console.TestStart(c.tests[2], 0, 1);
+  console.TestStart(c.tests[2], 1, 2);
+  EXPECT_EQ(cap.text().size(), after_start);  // nothing yet
+  console.TestLine(c.tests[2], "a live line");
+  console.TestEnd(c.tests[2], Result("c", 2, Verdict::kPass, 1));
+  console.TestEnd(c.tests[2], Result("c", 2, Verdict::kSkip, 0));
+  const std::string out = cap.text().substr(after_start);
+  EXPECT_EQ(out,
+            "    [c] | a live line\n"
+            "Test (c): desc of c [run 2/2] ...\n"
+            "  ... Passed --   0.0 s  cpu  0.8 s\n"
+            "Test (c): desc of c [run 1/2] ...\n"
+            "  ... Skipped -- \n");
+}
+
+TEST(ConsoleTest, ColourOnlyWhenAsked) {
+  Catalogue c = SampleCatalogue();
+  Capture plain, coloured;
+  ConsoleOptions o;
+  ConsoleReporter p(plain.file(), o);
+  o.color = true;
+  ConsoleReporter k(coloured.file(), o);
+  for (ConsoleReporter* r : {&p, &k}) {
+    r->TestStart(c.tests[0], 0, 1);
+    r->TestEnd(c.tests[0], Result("a", 1, Verdict::kPass));
+    r->TestEnd(c.tests[1], Result("b", 1, Verdict::kCrash));
+    r->RunEnd(Summarize(c, All(c), {Result("a", 1, Verdict::kPass)}, 1, 99));
+  }
+  EXPECT_THAT(plain.text(), Not(HasSubstr("\033")));
+  EXPECT_THAT(coloured.text(), HasSubstr("  ... \033[32mPassed\033[0m -- "));
+  EXPECT_THAT(coloured.text(), HasSubstr("  ... \033[1;31mFAILED (crash)\033[0m -- "));
+  EXPECT_THAT(coloured.text(), HasSubstr("\033[32mPASSED\033[0m\n"));
+}
+
+TEST(ConsoleTest, ProgressLineIsErasedAroundOutput) {
+  Catalogue c = SampleCatalogue();
+  Capture cap;
+  ProgressLine line(cap.file(), /*enabled=*/true, 100);
+  ConsoleOptions o;
+  o.progress = &line;
+  ConsoleReporter console(cap.file(), o);
+  line.Show("[0/1]");
+  console.TestStart(c.tests[0], 0, 1);
+  EXPECT_EQ(cap.text(), "\r\033[K[0/1]\r\033[KTest (a): desc of a (unreliable network) ...\n\r\033[K[0/1]");
 }
 
 TEST(BaselineTest, SaveLoadRoundTripAveragesPassingRuns) {

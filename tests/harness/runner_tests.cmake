@@ -36,6 +36,7 @@ if(TARGET test_plugin_hostile_quiet)
     target_compile_definitions(${unit}_test PRIVATE ${_hostile_defs}
       RAFTLAB_LABTEST_TESTING="$<TARGET_FILE:labtest_testing>"
       RAFTLAB_RUNNER_YAML="${CMAKE_CURRENT_LIST_DIR}/data/runner_tests.yml"
+      RAFTLAB_PARALLEL_YAML="${CMAKE_CURRENT_LIST_DIR}/data/parallel_tests.yml"
       RAFTLAB_BROKEN_PLUGIN="$<TARGET_FILE:test_plugin_abi_major_mismatch>")
     add_dependencies(${unit}_test labtest_testing ${_hostile_targets} test_plugin_abi_major_mismatch)
     gtest_discover_tests(${unit}_test DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT 120)

@@ -87,6 +87,20 @@ TEST(JobQueueTest, RoundByRound) {
   EXPECT_FALSE(q.Next().has_value());
 }
 
+TEST(JobQueueTest, RepeatFromSpecGivesEachTestItsOwnCount) {
+  auto specs = Specs({"a", "b", "c"});
+  specs[0].repeat = 3;
+  specs[1].repeat = 1;
+  specs[2].repeat = 2;
+  SchedulePolicy p;
+  p.repeat = 7;  // ignored: each test's own repeat counts
+  p.repeat_from_spec = true;
+  JobQueue q(Ptrs(specs), p);
+  EXPECT_THAT(*q.Remaining(), ElementsAre(Pair(&specs[0], 3), Pair(&specs[1], 1), Pair(&specs[2], 2)));
+  EXPECT_THAT(Drain(q, AllPass), ElementsAre("a#0", "b#0", "c#0", "a#1", "c#1", "a#2"));
+  EXPECT_TRUE(q.Remaining()->empty());
+}
+
 TEST(JobQueueTest, FailuresWithoutPoliciesChangeNothing) {
   auto specs = Specs({"a", "b"});
   SchedulePolicy p;
@@ -311,16 +325,16 @@ TEST(SchedulerTest, InterruptCancelsRunningRunsAndStartsNoMore) {
   EXPECT_EQ(rec.Count("end "), 0u);
 }
 
-TEST(DefaultJobsTest, FreeCoresTimesTwoClamped) {
-  EXPECT_EQ(DefaultJobs(2, 0.0), 4);
-  EXPECT_EQ(DefaultJobs(2, 0.6), 2);
-  EXPECT_EQ(DefaultJobs(2, 1.0), 2);
-  EXPECT_EQ(DefaultJobs(2, 7.0), 1);   // a busy machine: one at a time
-  EXPECT_EQ(DefaultJobs(8, 0.0), 16);
-  EXPECT_EQ(DefaultJobs(8, 3.0), 10);
-  EXPECT_EQ(DefaultJobs(0, 0.0), 2);   // unknown core count counts as one
-  EXPECT_EQ(DefaultJobs(4, -1.0), 8);  // a bogus load counts as none
+TEST(DefaultJobsTest, FourPerCoreTwoWhenBusy) {
+  EXPECT_EQ(DefaultJobs(2, 0.0), 8);
+  EXPECT_EQ(DefaultJobs(2, 2.0), 8);   // exactly as busy as its cores: not yet "busy"
+  EXPECT_EQ(DefaultJobs(2, 2.5), 4);
+  EXPECT_EQ(DefaultJobs(2, 14.0), 4);
+  EXPECT_EQ(DefaultJobs(1, 0.3), 4);
+  EXPECT_EQ(DefaultJobs(0, 0.0), 4);   // an unknown core count counts as one
+  EXPECT_EQ(DefaultJobs(64, 1.0), kMaxDefaultJobs);
   EXPECT_GE(DefaultJobsHere(), 1);
+  EXPECT_LE(DefaultJobsHere(), kMaxDefaultJobs);
 }
 
 }  // namespace

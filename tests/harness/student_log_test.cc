@@ -113,6 +113,31 @@ TEST_F(StudentLogTest, RotationBoundsTheFileAndKeepsTheNewestLines) {
   std::remove((o.path + ".1").c_str());
 }
 
+// The sandboxed test child cannot rename or reopen files: the log is then
+// emptied in place on its open fd, with a note, and never makes "<path>.1".
+TEST_F(StudentLogTest, InPlaceRotationBoundsTheFileWithoutRenaming) {
+  StudentLogOptions o;
+  o.path = Path("rotate_in_place.log");
+  o.rotate_bytes = 4096;
+  o.rotate_in_place = true;
+  std::remove((o.path + ".1").c_str());
+  auto log = StudentLog::Open(*rt_, rt_->now(), o);
+  ASSERT_TRUE(log.ok());
+  const std::string filler(60, 'z');
+  for (int i = 0; i < 1000; ++i) (*log)->Add(0, 1, 1, std::to_string(i) + " " + filler);
+  const std::string text = ReadFile(o.path);
+  EXPECT_LE(text.size(), 4096u);
+  EXPECT_FALSE(std::ifstream(o.path + ".1").good());
+  EXPECT_THAT(Lines(text).front(), MatchesRegex("\\[labtest: the log passed 4096 bytes; [0-9]+ older bytes were "
+                                                "dropped\\]"));
+  EXPECT_EQ((*log)->lines(), 1000);
+  std::vector<std::string> tail = ReadLogTail(o.path, 2);
+  ASSERT_EQ(tail.size(), 2u);
+  EXPECT_THAT(tail[1], MatchesRegex(".*INFO  999 z+"));
+  EXPECT_THAT(tail[0], MatchesRegex(".*INFO  998 z+"));
+  std::remove(o.path.c_str());
+}
+
 TEST_F(StudentLogTest, TailSpansTheRotatedFile) {
   const std::string path = Path("span.log");
   { std::ofstream(path + ".1") << "a\nb\nc\n"; }

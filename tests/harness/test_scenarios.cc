@@ -3,7 +3,12 @@
 // library, so the registrars are kept) into labtest_testing.
 #include <raftlab/raftlab.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -120,6 +125,45 @@ void MakeStart(TestContext& ctx) {
   api->destroy(raft);
 }
 
+// Waits until `parties` runs of it are going at once: each run drops a file
+// named after its pid in $RAFTLAB_TEST_RENDEZVOUS_DIR and polls the folder
+// (up to `wait_ms`). Passes only if they met, so a pass proves that labtest
+// ran them in parallel, whatever the machine's speed.
+void Rendezvous(TestContext& ctx) {
+  const char* dir = std::getenv("RAFTLAB_TEST_RENDEZVOUS_DIR");
+  if (dir == nullptr) ctx.Fail("RAFTLAB_TEST_RENDEZVOUS_DIR is not set");
+  const auto parties = static_cast<size_t>(ctx.params().Int("parties"));
+  std::ofstream(std::filesystem::path(dir) / std::to_string(::getpid())) << "here\n";
+  size_t seen = 0;
+  const Nanos deadline = ctx.runtime().now() + Millis(ctx.params().Int("wait_ms"));
+  while (ctx.runtime().now() < deadline) {
+    seen = static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                             std::filesystem::directory_iterator()));
+    if (seen >= parties) return;
+    ctx.runtime().sleep_for(Millis(10));
+  }
+  ctx.Fail("only " + std::to_string(seen) + " of " + std::to_string(parties) + " runs were going at once");
+}
+
+// Counts its runs in $RAFTLAB_TEST_COUNTER_FILE (one byte appended per run)
+// and fails on run number `fail_on` (1-based) and after it.
+void FailOnRun(TestContext& ctx) {
+  const char* path = std::getenv("RAFTLAB_TEST_COUNTER_FILE");
+  if (path == nullptr) ctx.Fail("RAFTLAB_TEST_COUNTER_FILE is not set");
+  { std::ofstream(path, std::ios::app) << 'x'; }
+  const auto runs = static_cast<int64_t>(std::filesystem::file_size(path));
+  if (runs >= ctx.params().Int("fail_on")) ctx.Fail("run " + std::to_string(runs) + " fails");
+}
+
+RAFTLAB_REGISTER_SCENARIO({"test_rendezvous",
+                           "waits for other runs of itself",
+                           {{"parties", ParamType::kInt, int64_t{2}, "runs that must meet"},
+                            {"wait_ms", ParamType::kInt, int64_t{20000}, "how long to wait for them"}},
+                           &Rendezvous});
+RAFTLAB_REGISTER_SCENARIO({"test_fail_on_run",
+                           "fails from its n-th run on",
+                           {{"fail_on", ParamType::kInt, int64_t{3}, "first failing run (1-based)"}},
+                           &FailOnRun});
 RAFTLAB_REGISTER_SCENARIO({"test_pass", "passes and reports figures", {{"peers", ParamType::kInt, int64_t{3}, "peers"}},
                            &Pass});
 RAFTLAB_REGISTER_SCENARIO({"test_fail",

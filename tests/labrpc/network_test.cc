@@ -362,6 +362,45 @@ TEST_F(NetworkTest, LongFailureWaitsAndCleanupReleasesWaiters) {
   EXPECT_EQ(net.GetTotalCount(), count);        // and not even counted
 }
 
+// Added with the fixture's kill path (harness/cluster_peer.cc): deleting an
+// end releases its calls that are waiting out a long failure delay, so a
+// killed peer's RPC threads can be joined within the kill bound.
+TEST_F(NetworkTest, DeleteEndReleasesItsLongFailureWaiters) {
+  Network net(*rt_, 10);
+  net.SetLongDelays(true);
+  auto doomed = Wire(net, "doomed", "nobody");
+  auto other = Wire(net, "other", "nobody");
+  const int n = 40;
+  std::vector<Nanos> doomed_done(n), other_done(n);
+  std::vector<std::thread> ts;
+  for (int i = 0; i < n; i++) {
+    ts.emplace_back([&, i] {
+      Bytes r;
+      EXPECT_FALSE(doomed->Call("Echo.Echo", {}, &r));
+      doomed_done[i] = rt_->now();
+    });
+    ts.emplace_back([&, i] {
+      Bytes r;
+      EXPECT_FALSE(other->Call("Echo.Echo", {}, &r));
+      other_done[i] = rt_->now();
+    });
+  }
+  rt_->sleep_for(Millis(300));
+  const Nanos delete_at = rt_->now();
+  net.DeleteEnd("doomed");
+  rt_->sleep_for(Millis(100) + kSlack);
+  net.Cleanup();  // releases the calls on "other"
+  for (auto& t : ts) t.join();
+  // Every call on the deleted end returned within one death poll.
+  for (Nanos t : doomed_done) EXPECT_LT(t - delete_at, Millis(100) + kSlack);
+  // Calls on another end were not released by it: each returns on its own
+  // within 550 ms of starting with probability 11/140, so all 40 doing so
+  // before the Cleanup has probability ~1e-44.
+  const Nanos cleanup_at = delete_at + Millis(100) + kSlack;
+  const auto early = std::count_if(other_done.begin(), other_done.end(), [&](Nanos t) { return t < cleanup_at; });
+  EXPECT_LT(early, n);
+}
+
 TEST_F(NetworkTest, UnreliableRatesWithinBinomialBounds) {
   RecordingRuntime rec(*rt_, 0);  // the 0-26 ms delays are recorded, not slept
   Network net(rec, 12345);

@@ -1,7 +1,9 @@
 # Hostile plugins for the runner tests (tests/harness/runner_test.cc): each
 # build of hostile_plugin.cc breaks the test process in one way. Included by
 # tests/plugins/CMakeLists.txt, whose raftlab_test_plugin() it uses.
-set(RAFTLAB_HOSTILE_PLUGINS quiet crash abort throw throw_thread hang_make hang_start busy log_crash flood)
+set(RAFTLAB_HOSTILE_PLUGINS quiet crash abort throw throw_thread hang_make hang_start busy log_crash flood
+  crash_thread oom threads_raw fork open_write socket exec system
+  threads_host crash_handler apply_zero apply_gap apply_huge host_after_kill kill_hangs)
 foreach(kind ${RAFTLAB_HOSTILE_PLUGINS})
   string(TOUPPER ${kind} _macro)
   if(kind STREQUAL "quiet")

@@ -12,11 +12,43 @@
 //   HOSTILE_BUSY          make() starts a spinning thread per core; start() spins
 //   HOSTILE_LOG_CRASH     make() logs 50 lines through host->log, then SIGSEGV
 //   HOSTILE_FLOOD         make() writes 4 MiB to stdout and stderr, then returns
+//   HOSTILE_CRASH_THREAD  make() starts a thread that writes through a null
+//                         pointer; start() waits for it (so the crash comes
+//                         from that thread, never from the scenario's)
+//   HOSTILE_OOM           make() allocates 64 MiB blocks until std::bad_alloc
+//                         escapes (the child's RLIMIT_AS stops it; no page is
+//                         touched, so the machine's memory is never at risk)
+//   HOSTILE_THREADS_RAW   make() starts std::threads that block, until one
+//                         cannot be created (std::system_error escapes)
+//   HOSTILE_FORK          make() calls fork()
+//   HOSTILE_OPEN_WRITE    make() opens a file in /tmp for writing
+//   HOSTILE_SOCKET        make() opens a TCP socket
+//   HOSTILE_EXEC          make() runs execl("/bin/true")
+//   HOSTILE_SYSTEM        make() calls system("true") (posix_spawn blocks
+//                         every signal, so the sandbox's trap kills it)
+// Behaviours that need a running cluster (the test_cluster_life scenario of
+// tests/harness/hostile_scenarios.cc):
+//   HOSTILE_THREADS_HOST  make() starts 3000 sleeping threads with
+//                         host->thread_start (until it returns NULL)
+//   HOSTILE_CRASH_HANDLER a sender thread calls the next peer, whose
+//                         handle_rpc() writes through a null pointer
+//   HOSTILE_APPLY_ZERO    applies a command at index 0
+//   HOSTILE_APPLY_GAP     applies index 1, then index 3
+//   HOSTILE_APPLY_HUGE    applies index 2^40 first
+//   HOSTILE_HOST_AFTER_KILL kill() returns at once; a raw thread then calls
+//                         host->persist_save (destroy() joins it)
+//   HOSTILE_KILL_HANGS    kill() never returns
 //
 // Without a macro it is a quiet plugin whose make/start return at once.
 #include <raftlab/raftlab.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -25,12 +57,51 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
 struct Peer {
   const raftlab_host* host;
+  int32_t me = 0;
+  int32_t npeers = 1;
+  raftlab_thread* worker = nullptr;  // a host thread, joined by kill()
+  std::thread raw;                   // HOSTILE_HOST_AFTER_KILL: joined by destroy()
+  std::atomic<bool> kill_called{false};
 };
+
+[[maybe_unused]] void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// The body of the one host thread of the cluster behaviours.
+[[maybe_unused]] void Worker(void* arg) {
+  auto* p = static_cast<Peer*>(arg);
+  const raftlab_host* h = p->host;
+#if defined(HOSTILE_CRASH_HANDLER)
+  if (p->me != 0) return;  // peer 0 pokes peer 1 until someone crashes
+  while (!h->killed(h)) {
+    h->call(h, 1 % p->npeers, "Raft.Poke", nullptr, 0, nullptr);
+    h->sleep_ns(h, 20 * 1000 * 1000);
+  }
+#elif defined(HOSTILE_APPLY_ZERO) || defined(HOSTILE_APPLY_GAP) || defined(HOSTILE_APPLY_HUGE)
+  if (p->me != 0) return;
+  const uint8_t cmd[] = {'4', '2'};
+  raftlab_apply_msg m{sizeof(raftlab_apply_msg), RAFTLAB_APPLY_COMMAND, 1, 1, cmd, sizeof cmd};
+#if defined(HOSTILE_APPLY_ZERO)
+  m.index = 0;
+  h->apply(h, &m);
+#elif defined(HOSTILE_APPLY_GAP)
+  h->apply(h, &m);
+  m.index = 3;
+  h->apply(h, &m);
+#else
+  m.index = int64_t{1} << 40;
+  h->apply(h, &m);
+#endif
+#elif defined(HOSTILE_THREADS_HOST)
+  while (!h->killed(h)) h->sleep_ns(h, int64_t{10} * 1000 * 1000 * 1000);  // cut short by kill
+#endif
+  (void)h;
+}
 
 [[maybe_unused]] void Spin() {
   volatile uint64_t x = 0;
@@ -69,6 +140,35 @@ raftlab_raft* Make(const raftlab_host* host, int32_t me, int32_t npeers) {
   }
   volatile int* p = nullptr;
   *p = 1;
+#elif defined(HOSTILE_CRASH_THREAD)
+  std::thread([] {
+    SleepMs(10);
+    volatile int* p = nullptr;
+    *p = 1;
+  }).detach();
+#elif defined(HOSTILE_OOM)
+  std::vector<char*> blocks;
+  for (;;) blocks.push_back(new char[64 << 20]);  // never written: address space only
+#elif defined(HOSTILE_THREADS_RAW)
+  for (;;) std::thread(WaitForever).detach();
+#elif defined(HOSTILE_FORK)
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);  // without the sandbox: the copy leaves at once
+  host->log(host, RAFTLAB_LOG_WARN, pid < 0 ? "fork failed" : "forked");
+#elif defined(HOSTILE_OPEN_WRITE)
+  const int fd = open("/tmp/raftlab-hostile-plugin-was-here", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  host->log(host, RAFTLAB_LOG_WARN, fd < 0 ? "open for writing failed" : "opened a file for writing");
+  if (fd >= 0) close(fd);
+#elif defined(HOSTILE_SOCKET)
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  host->log(host, RAFTLAB_LOG_WARN, fd < 0 ? "socket failed" : "opened a socket");
+  if (fd >= 0) close(fd);
+#elif defined(HOSTILE_EXEC)
+  execl("/bin/true", "true", static_cast<char*>(nullptr));
+  host->log(host, RAFTLAB_LOG_WARN, "exec failed");
+#elif defined(HOSTILE_SYSTEM)
+  const int rc = std::system("true");
+  host->log(host, RAFTLAB_LOG_WARN, rc == 0 ? "system() ran" : "system() failed");
 #elif defined(HOSTILE_FLOOD)
   std::string chunk(64 << 10, 'x');
   chunk.back() = '\n';
@@ -78,7 +178,25 @@ raftlab_raft* Make(const raftlab_host* host, int32_t me, int32_t npeers) {
   }
   std::fflush(stdout);
 #endif
-  return reinterpret_cast<raftlab_raft*>(new Peer{host});
+  auto* peer = new Peer{host};
+  peer->me = me;
+  peer->npeers = npeers;
+#if defined(HOSTILE_CRASH_HANDLER) || defined(HOSTILE_APPLY_ZERO) || defined(HOSTILE_APPLY_GAP) || \
+    defined(HOSTILE_APPLY_HUGE)
+  peer->worker = host->thread_start(host, "worker", Worker, peer);
+#elif defined(HOSTILE_THREADS_HOST)
+  for (int i = 0; i < 3000; ++i) {
+    if (host->thread_start(host, "sleeper", Worker, peer) == nullptr) break;  // refused: stop
+  }
+#elif defined(HOSTILE_HOST_AFTER_KILL)
+  peer->raw = std::thread([peer] {
+    while (!peer->kill_called.load()) SleepMs(1);
+    SleepMs(20);  // kill() has returned by now
+    const uint8_t state[] = {1};
+    peer->host->persist_save(peer->host, state, sizeof state, nullptr, 0);
+  });
+#endif
+  return reinterpret_cast<raftlab_raft*>(peer);
 }
 
 void Start(raftlab_raft* raft, const uint8_t* command, size_t len, int64_t* index, int64_t* term,
@@ -86,6 +204,9 @@ void Start(raftlab_raft* raft, const uint8_t* command, size_t len, int64_t* inde
   (void)raft;
   (void)command;
   (void)len;
+#if defined(HOSTILE_CRASH_THREAD)
+  SleepMs(5000);  // the thread started by make() crashes the process meanwhile
+#endif
 #if defined(HOSTILE_HANG_START)
   static std::mutex held;
   held.lock();
@@ -107,6 +228,10 @@ void GetState(raftlab_raft* raft, int64_t* term, int32_t* is_leader) {
 int32_t HandleRpc(raftlab_raft* raft, const char* method, const uint8_t* req, size_t req_len,
                   raftlab_sink* reply) {
   (void)raft;
+#if defined(HOSTILE_CRASH_HANDLER)
+  volatile int* p = nullptr;
+  *p = 1;
+#endif
   (void)method;
   (void)req;
   (void)req_len;
@@ -126,9 +251,22 @@ int64_t PersistBytes(raftlab_raft* raft) {
   return 0;
 }
 
-void Kill(raftlab_raft* raft) { (void)raft; }
+void Kill(raftlab_raft* raft) {
+  auto* p = reinterpret_cast<Peer*>(raft);
+  p->kill_called.store(true);
+#if defined(HOSTILE_KILL_HANGS)
+  WaitForever();
+#endif
+  // Host threads leave their loops once host->killed() is true.
+  if (p->worker != nullptr) p->host->thread_join(p->host, p->worker);
+  p->worker = nullptr;
+}
 
-void Destroy(raftlab_raft* raft) { delete reinterpret_cast<Peer*>(raft); }
+void Destroy(raftlab_raft* raft) {
+  auto* p = reinterpret_cast<Peer*>(raft);
+  if (p->raw.joinable()) p->raw.join();
+  delete p;
+}
 
 const void* GetExtension(const char* id) {
   (void)id;

@@ -1,0 +1,431 @@
+#!/usr/bin/env bash
+# grade.sh: grade a class of Raft plugins with labtest, unattended, fairly and
+# resumably. `./grade.sh --help` explains everything; README.md "Grading a
+# class" has the overview. For TAs: it is not part of the student handout.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PROG="grade.sh"
+
+# Exit codes (also in --help and README.md).
+EXIT_OK=0            # every submission graded (whatever its score)
+EXIT_USAGE=2         # bad flag or argument, missing tool, unusable output folder
+EXIT_INTERNAL=4      # grade.sh itself failed (cannot write grades.csv, ...)
+EXIT_CALIBRATION=5   # calibration refused: the reference fails or is far too slow here
+EXIT_UNGRADED=6      # some submissions could not be graded (infrastructure error); rerun to retry them
+
+usage() {
+  cat <<EOF
+Usage: ./grade.sh [options] SUBMISSION...
+
+Grades each SUBMISSION with labtest and writes one grades table for the class.
+A SUBMISSION is either
+  - a plugin file (.so): graded as is, or
+  - a source folder laid out like skeleton/ (a CMakeLists.txt that builds a
+    .so): built with its CMake in a scratch folder, with RAFTLAB_INCLUDE_DIR
+    pointing at this tree's include/. A build failure is that student's result
+    (score 0, reason "build failed"); the compiler output is kept in build.log.
+The student's name is the file name without .so, or the folder name.
+
+Options:
+  --out DIR             output folder (default: ./grades)
+  --labtest PATH        the labtest to grade with (default: build/default/harness/labtest)
+  --collect PATH        raftlab-grade-collect (default: beside labtest)
+  --config FILE         the test catalogue (default: config/raft_lab_test.yml)
+  --part N              grade part N only (repeatable; default: every part)
+  --jobs N              CPU budget: test processes running at once over all
+                        submissions (default: the number of CPUs)
+  --jobs-per-student K  labtest -j K for each submission (default 1); N/K
+                        submissions are graded at once
+  --policy P            all-or-nothing (SJTU: full points only if every
+                        repetition passes) or pass-rate (points x passed/runs);
+                        default: the catalogue's grading.policy, else all-or-nothing
+  --timeout-scale X     passed to labtest (slow machines, sanitizer builds)
+  --seed S              base seed for every submission (default: labtest picks
+                        one per submission and records it in results.json)
+  --skip-calibration    do not run the reference first (not recommended)
+  --force               grade even if calibration refuses (recorded in calibration.json)
+  --max-slowdown X      calibration refuses when the reference is more than X
+                        times slower than its baseline (default 2)
+  --restart             forget earlier results in --out and start over
+  -h, --help            show this help
+
+Testing and advanced:
+  --calibration-plugin PATH  calibrate with PATH instead of the reference
+                        bundled in labtest (used by the tests to show a refusal)
+  --baseline FILE       the reference baseline (default: config/reference_baseline.json)
+
+Scoring: each test of the catalogue has points and a repetition count
+(\`repeat\`); labtest runs every test \`repeat\` times (--repeat-from-config).
+Under all-or-nothing a test earns its points only when every repetition
+passes; under pass-rate it earns points x passed/repeat.
+
+Calibration: before grading, the reference runs the same tests with the same
+settings (labtest -j K, --part, --timeout-scale). Grading stops (exit 5) when
+the reference fails a test, or when its test time exceeds --max-slowdown times
+the recorded baseline (and by more than 2 s): the machine is then too loaded,
+or broken, to grade timing-sensitive tests fairly. Record a baseline on a quiet
+machine with \`labtest --record-baseline config/reference_baseline.json\`.
+Without a baseline only the pass check applies. Calibration runs on every
+invocation (also when resuming). The verdict is kept in DIR/calibration.json.
+
+Resuming: grading the same --out again continues where it stopped. A
+submission whose folder holds DONE is never re-run; any other submission is
+graded from scratch. Results are written atomically and DONE is written last,
+so an interruption (Ctrl-C, kill, power cut) never loses a finished result.
+--restart starts over. Resuming with other --part/--policy/--config settings
+is refused (use --restart or another --out).
+
+Isolation: every submission runs in its own labtest process tree and every test
+in its own child process with a timeout, so one student's crash or hang never
+affects another's result.
+
+Output (DIR = --out):
+  DIR/grades.csv                  one row per student: student, one column per
+                                  test (points earned), total, status, reason
+  DIR/calibration.json            the calibration verdict and figures
+  DIR/<student>/results.json      labtest --output json (every run)
+  DIR/<student>/junit.xml         JUnit XML
+  DIR/<student>/gradescope.json   Gradescope results.json
+  DIR/<student>/labtest.log       labtest's console output
+  DIR/<student>/logs/             kept logs of failing runs (labtest --output-dir)
+  DIR/<student>/build.log         the build output (source folders)
+  DIR/<student>/DONE              written last: the student is finished
+  DIR/<student>/ERROR             grading failed for a reason not the student's
+A score table is printed at the end. Status per student: graded,
+build-failed, load-failed (the .so fails labtest's load or ABI checks), error
+(infrastructure problem; not finished, retried on the next run).
+
+Exit codes:
+  0    every submission graded
+  2    usage error (bad flag, missing labtest or collector, bad catalogue,
+       unusable --out)
+  4    internal error (grades.csv could not be written)
+  5    calibration refused (see DIR/calibration.json; --force overrides)
+  6    some submissions could not be graded (infrastructure error, see their
+       ERROR file); run the same command again to retry them
+  130  interrupted by SIGINT (143: SIGTERM); run the same command to resume
+
+Example:
+  ./grade.sh --out grades --jobs 8 submissions/*.so submissions/*/
+EOF
+}
+
+die_usage() {
+  echo "$PROG: $*" >&2
+  echo "$PROG: see ./grade.sh --help" >&2
+  exit "$EXIT_USAGE"
+}
+
+log() { echo "$PROG: $*"; }
+
+# --- options -------------------------------------------------------------------
+OUT="./grades"
+LABTEST="$ROOT/build/default/harness/labtest"
+COLLECT=""
+CONFIG="$ROOT/config/raft_lab_test.yml"
+PARTS=()
+JOBS=""
+JOBS_PER_STUDENT=1
+POLICY=""
+TIMEOUT_SCALE=""
+SEED=""
+SKIP_CALIBRATION=0
+FORCE=0
+MAX_SLOWDOWN=2
+RESTART=0
+CALIBRATION_PLUGIN=""
+BASELINE=""
+SUBMISSIONS=()
+
+need_value() { [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"; }
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit "$EXIT_OK" ;;
+    --out) need_value "$@"; OUT="$2"; shift 2 ;;
+    --labtest) need_value "$@"; LABTEST="$2"; shift 2 ;;
+    --collect) need_value "$@"; COLLECT="$2"; shift 2 ;;
+    --config) need_value "$@"; CONFIG="$2"; shift 2 ;;
+    --part) need_value "$@"; is_uint "$2" || die_usage "--part takes a part number, got '$2'"
+            PARTS+=("$2"); shift 2 ;;
+    --jobs) need_value "$@"; is_uint "$2" && [[ "$2" -ge 1 ]] || die_usage "--jobs takes a number >= 1, got '$2'"
+            JOBS="$2"; shift 2 ;;
+    --jobs-per-student) need_value "$@"
+            is_uint "$2" && [[ "$2" -ge 1 ]] || die_usage "--jobs-per-student takes a number >= 1, got '$2'"
+            JOBS_PER_STUDENT="$2"; shift 2 ;;
+    --policy) need_value "$@"
+            [[ "$2" == all-or-nothing || "$2" == pass-rate ]] ||
+              die_usage "--policy takes all-or-nothing or pass-rate, got '$2'"
+            POLICY="$2"; shift 2 ;;
+    --timeout-scale) need_value "$@"; TIMEOUT_SCALE="$2"; shift 2 ;;
+    --seed) need_value "$@"; SEED="$2"; shift 2 ;;
+    --skip-calibration) SKIP_CALIBRATION=1; shift ;;
+    --force) FORCE=1; shift ;;
+    --max-slowdown) need_value "$@"; MAX_SLOWDOWN="$2"; shift 2 ;;
+    --restart) RESTART=1; shift ;;
+    --resume) shift ;;  # the default; accepted for clarity
+    --calibration-plugin) need_value "$@"; CALIBRATION_PLUGIN="$2"; shift 2 ;;
+    --baseline) need_value "$@"; BASELINE="$2"; shift 2 ;;
+    --) shift; SUBMISSIONS+=("$@"); break ;;
+    -*) die_usage "unknown option '$1'" ;;
+    *) SUBMISSIONS+=("$1"); shift ;;
+  esac
+done
+
+[[ ${#SUBMISSIONS[@]} -gt 0 ]] || die_usage "no submissions given"
+[[ -x "$LABTEST" ]] || die_usage "labtest not found at '$LABTEST' (build it: cmake --preset default && cmake --build --preset default; or pass --labtest PATH)"
+LABTEST="$(cd "$(dirname "$LABTEST")" && pwd)/$(basename "$LABTEST")"
+[[ -n "$COLLECT" ]] || COLLECT="$(dirname "$LABTEST")/raftlab-grade-collect"
+[[ -x "$COLLECT" ]] || die_usage "raftlab-grade-collect not found at '$COLLECT' (it is built with labtest; or pass --collect PATH)"
+[[ -f "$CONFIG" ]] || die_usage "catalogue '$CONFIG' not found"
+CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
+[[ -n "$BASELINE" ]] || BASELINE="$(dirname "$CONFIG")/reference_baseline.json"
+if [[ -n "$CALIBRATION_PLUGIN" ]]; then
+  [[ -f "$CALIBRATION_PLUGIN" ]] || die_usage "--calibration-plugin '$CALIBRATION_PLUGIN' not found"
+  CALIBRATION_PLUGIN="$(cd "$(dirname "$CALIBRATION_PLUGIN")" && pwd)/$(basename "$CALIBRATION_PLUGIN")"
+fi
+[[ -n "$JOBS" ]] || JOBS="$(nproc 2>/dev/null || echo 1)"
+if [[ "$JOBS_PER_STUDENT" -gt "$JOBS" ]]; then JOBS_PER_STUDENT="$JOBS"; fi
+PARALLEL=$(( JOBS / JOBS_PER_STUDENT ))
+[[ "$PARALLEL" -ge 1 ]] || PARALLEL=1
+
+# --- submissions -> students ---------------------------------------------------
+declare -A STUDENT_OF=()   # name -> absolute submission path
+STUDENTS=()
+for sub in "${SUBMISSIONS[@]}"; do
+  sub="${sub%/}"
+  if [[ -d "$sub" ]]; then
+    [[ -f "$sub/CMakeLists.txt" ]] || die_usage "'$sub' is a folder without CMakeLists.txt (expected a layout like skeleton/)"
+    name="$(basename "$sub")"
+  elif [[ -f "$sub" ]]; then
+    name="$(basename "$sub")"
+    name="${name%.so}"
+  else
+    die_usage "submission '$sub' does not exist"
+  fi
+  name="$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
+  [[ -n "$name" && "$name" != "." && "$name" != ".." ]] || die_usage "cannot make a student name from '$sub'"
+  [[ -z "${STUDENT_OF[$name]+x}" ]] || die_usage "two submissions are named '$name' ('${STUDENT_OF[$name]}' and '$sub'); rename one"
+  STUDENT_OF[$name]="$(cd "$(dirname "$sub")" && pwd)/$(basename "$sub")"
+  STUDENTS+=("$name")
+done
+
+# --- the output folder ---------------------------------------------------------
+MARKER=".raftlab-grades"
+mkdir -p "$OUT" || die_usage "cannot create --out '$OUT'"
+OUT="$(cd "$OUT" && pwd)"
+if [[ ! -f "$OUT/$MARKER" && -n "$(ls -A "$OUT")" ]]; then
+  die_usage "--out '$OUT' is not empty and was not made by grade.sh; choose another folder"
+fi
+if [[ "$RESTART" -eq 1 && -f "$OUT/$MARKER" ]]; then
+  log "--restart: removing earlier results in $OUT"
+  find "$OUT" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+fi
+# The settings a resumed grading must share with the first one.
+SETTINGS="config=$CONFIG
+parts=${PARTS[*]:-all}
+policy=${POLICY:-catalogue}
+timeout_scale=${TIMEOUT_SCALE:-1}
+seed=${SEED:-random}"
+if [[ -f "$OUT/settings" ]]; then
+  if [[ "$(cat "$OUT/settings")" != "$SETTINGS" ]]; then
+    die_usage "$OUT was graded with other settings:
+$(cat "$OUT/settings")
+now:
+$SETTINGS
+(use --restart to start over, or another --out)"
+  fi
+else
+  printf '%s\n' "$SETTINGS" > "$OUT/settings.tmp" && mv -f "$OUT/settings.tmp" "$OUT/settings"
+fi
+touch "$OUT/$MARKER"
+
+# Writes FILE atomically (temp file + rename) from stdin.
+write_atomic() {
+  local file="$1"
+  cat > "$file.tmp.$$" && mv -f "$file.tmp.$$" "$file"
+}
+
+# The labtest flags every run shares (students and calibration).
+COMMON_FLAGS=(-f "$CONFIG" --repeat-from-config -j "$JOBS_PER_STUDENT" --color never)
+for p in ${PARTS[@]+"${PARTS[@]}"}; do COMMON_FLAGS+=(--part "$p"); done
+[[ -z "$POLICY" ]] || COMMON_FLAGS+=(--policy "$POLICY")
+[[ -z "$TIMEOUT_SCALE" ]] || COMMON_FLAGS+=(--timeout-scale "$TIMEOUT_SCALE")
+[[ -z "$SEED" ]] || COMMON_FLAGS+=(--seed "$SEED")
+COLLECT_FLAGS=(-f "$CONFIG")
+for p in ${PARTS[@]+"${PARTS[@]}"}; do COLLECT_FLAGS+=(--part "$p"); done
+
+# Check the catalogue and selection once, so a typo fails here and not N times.
+if ! "$LABTEST" --list "${COMMON_FLAGS[@]}" > "$OUT/catalogue.txt" 2> "$OUT/catalogue.err"; then
+  cat "$OUT/catalogue.err" >&2
+  die_usage "labtest rejects the catalogue or the selection (above)"
+fi
+rm -f "$OUT/catalogue.err"
+
+# --- interruption --------------------------------------------------------------
+# Workers run as background jobs with job control on, so each is its own
+# process group: an interrupt stops every worker's whole tree (builds,
+# labtest and its test children). No DONE is written for an unfinished
+# student, so the next run grades it again.
+set -m
+WORKERS=()
+on_signal() {
+  local code="$1"
+  trap - INT TERM
+  echo "" >&2
+  echo "$PROG: interrupted; stopping the running gradings (finished results are kept; run the same command to resume)" >&2
+  for pid in ${WORKERS[@]+"${WORKERS[@]}"}; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  exit "$code"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+
+# --- calibration ---------------------------------------------------------------
+calibrate() {
+  local dir="$OUT/calibration"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  local plugin_flags=()
+  local what="the bundled reference"
+  if [[ -n "$CALIBRATION_PLUGIN" ]]; then
+    plugin_flags=(--plugin "$CALIBRATION_PLUGIN")
+    what="$CALIBRATION_PLUGIN"
+  fi
+  log "calibration: running $what through the selected tests (labtest -j $JOBS_PER_STUDENT)..."
+  local rc=0
+  "$LABTEST" ${plugin_flags[@]+"${plugin_flags[@]}"} "${COMMON_FLAGS[@]}" \
+    --output "json:$dir/results.json" --output-dir "$dir/logs" > "$dir/labtest.log" 2>&1 &
+  WORKERS+=($!)
+  wait $! || rc=$?
+  WORKERS=()
+  local crc=0
+  "$COLLECT" "${COLLECT_FLAGS[@]}" --calibration "$dir/results.json" --labtest-exit "$rc" \
+    --baseline "$BASELINE" --max-slowdown "$MAX_SLOWDOWN" --write "$OUT/calibration.json" || crc=$?
+  case "$crc" in
+    0) return 0 ;;
+    5)
+      if [[ "$FORCE" -eq 1 ]]; then
+        log "calibration refused, but --force: grading anyway (recorded in $OUT/calibration.json)"
+        return 0
+      fi
+      echo "$PROG: the machine is too loaded (or broken) to grade fairly; nothing was graded." >&2
+      echo "$PROG: details: $OUT/calibration.json and $dir/labtest.log; --force grades anyway" >&2
+      exit "$EXIT_CALIBRATION" ;;
+    *) echo "$PROG: calibration could not be judged (raftlab-grade-collect exited with $crc)" >&2
+       exit "$EXIT_INTERNAL" ;;
+  esac
+}
+
+if [[ "$SKIP_CALIBRATION" -eq 1 ]]; then
+  printf '{"format": "raftlab-calibration", "format_version": 1, "verdict": "skipped"}\n' |
+    write_atomic "$OUT/calibration.json"
+  log "calibration skipped (--skip-calibration)"
+else
+  calibrate
+fi
+
+# --- grading one student -------------------------------------------------------
+# Writes DONE (finished) or ERROR (not finished: retried next time) last.
+finish() {  # dir outcome reason labtest_exit
+  printf 'outcome=%s\nreason=%s\nlabtest_exit=%s\n' "$2" "$3" "$4" | write_atomic "$1/DONE"
+}
+fail_infra() {  # dir reason
+  printf 'reason=%s\n' "$2" | write_atomic "$1/ERROR"
+}
+
+grade_one() {
+  local name="$1" sub="$2"
+  local dir="$OUT/$name"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  printf '%s\n' "$sub" > "$dir/submission"
+  local plugin="$sub"
+  if [[ -d "$sub" ]]; then
+    local bdir="$OUT/.scratch/$name"
+    rm -rf "$bdir"
+    mkdir -p "$bdir"
+    if ! { cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+             "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
+           cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1; then
+      finish "$dir" build-failed "build failed (compiler output in $name/build.log)" ""
+      echo "$name: build failed (see $dir/build.log)"
+      return 0
+    fi
+    plugin="$(find "$bdir" -maxdepth 2 -name '*.so' -type f | sort | head -n 1)"
+    if [[ -z "$plugin" ]]; then
+      finish "$dir" build-failed "the build made no .so (see $name/build.log)" ""
+      echo "$name: build made no .so"
+      return 0
+    fi
+    cp "$plugin" "$dir/plugin.so"
+    plugin="$dir/plugin.so"
+    rm -rf "$bdir"
+  fi
+  local rc=0
+  "$LABTEST" --plugin "$plugin" "${COMMON_FLAGS[@]}" \
+    --output "json:$dir/results.json" --output "junit:$dir/junit.xml" \
+    --output "gradescope:$dir/gradescope.json" --output-dir "$dir/logs" > "$dir/labtest.log" 2>&1 || rc=$?
+  case "$rc" in
+    0|1)
+      if [[ ! -s "$dir/results.json" ]]; then
+        fail_infra "$dir" "labtest exited with $rc but wrote no results.json"
+        echo "$name: ERROR (no results.json)"
+        return 0
+      fi
+      finish "$dir" graded "" "$rc"
+      echo "$name: graded (labtest exit $rc)" ;;
+    3)
+      local why
+      why="$(grep -m1 '^labtest: ' "$dir/labtest.log" | sed 's/^labtest: //' | tr -d '\r' || true)"
+      finish "$dir" load-failed "plugin does not load: ${why:-see labtest.log}" "$rc"
+      echo "$name: plugin does not load" ;;
+    *)
+      fail_infra "$dir" "labtest exited with $rc (see $name/labtest.log)"
+      echo "$name: ERROR (labtest exited with $rc)" ;;
+  esac
+}
+
+# --- grading the class ---------------------------------------------------------
+TODO=()
+for name in "${STUDENTS[@]}"; do
+  if [[ -f "$OUT/$name/DONE" ]]; then
+    log "$name: already graded (kept; --restart re-grades)"
+  else
+    TODO+=("$name")
+  fi
+done
+log "grading ${#TODO[@]} of ${#STUDENTS[@]} submission(s), $PARALLEL at a time, labtest -j $JOBS_PER_STUDENT"
+
+done_count=$(( ${#STUDENTS[@]} - ${#TODO[@]} ))
+for name in ${TODO[@]+"${TODO[@]}"}; do
+  while [[ "$(jobs -rp | wc -l)" -ge "$PARALLEL" ]]; do
+    wait -n 2>/dev/null || true
+  done
+  grade_one "$name" "${STUDENT_OF[$name]}" &
+  WORKERS+=($!)
+done
+wait 2>/dev/null || true
+WORKERS=()
+rm -rf "$OUT/.scratch"
+
+# --- the table -----------------------------------------------------------------
+collect_rc=0
+"$COLLECT" "${COLLECT_FLAGS[@]}" ${POLICY:+--policy "$POLICY"} --grades "$OUT" \
+  --csv "$OUT/grades.csv" "${STUDENTS[@]}" || collect_rc=$?
+if [[ "$collect_rc" -ne 0 ]]; then
+  echo "$PROG: could not write $OUT/grades.csv (raftlab-grade-collect exited with $collect_rc)" >&2
+  exit "$EXIT_INTERNAL"
+fi
+
+ungraded=()
+for name in "${STUDENTS[@]}"; do
+  [[ -f "$OUT/$name/DONE" ]] || ungraded+=("$name")
+done
+if [[ ${#ungraded[@]} -gt 0 ]]; then
+  echo "$PROG: ${#ungraded[@]} submission(s) could not be graded: ${ungraded[*]} (see their ERROR file; run the same command again to retry them)" >&2
+  exit "$EXIT_UNGRADED"
+fi
+exit "$EXIT_OK"

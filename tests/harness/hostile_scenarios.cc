@@ -1,0 +1,36 @@
+// Test-only scenario for the hostile-plugin tests (hostile_test.cc): a real
+// cluster fixture (harness/cluster.h) taken through the life cycle every
+// plugin meets, so that behaviours needing a running cluster (RPCs between
+// peers, applies, kill and restart) happen without a working Raft. Linked
+// into labtest_testing with the other test scenarios.
+#include "harness/cluster.h"
+#include "harness/scenario.h"
+
+namespace raftlab {
+namespace {
+
+// Make `servers` peers, let them run, crash peer 0 (kill + destroy), let the
+// rest run, restart peer 0, let everyone run, and shut down. It checks
+// nothing itself: the fixture's own checks (apply checker, zombie detection,
+// student errors from HostServices) give the verdict.
+void ClusterLife(TestContext& ctx) {
+  ClusterOptions o;
+  o.servers = static_cast<int>(ctx.params().Int("servers"));
+  const Nanos settle = Millis(ctx.params().Int("settle_ms"));
+  Cluster c(ctx, o);
+  c.Sleep(settle);
+  c.Crash(0);
+  c.Sleep(settle);
+  c.Restart(0);
+  c.Sleep(settle);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"test_cluster_life",
+                           "make a cluster, crash and restart peer 0, shut down",
+                           {{"servers", ParamType::kInt, int64_t{3}, "peers"},
+                            {"settle_ms", ParamType::kInt, int64_t{300}, "time between the steps"}},
+                           &ClusterLife});
+
+}  // namespace
+}  // namespace raftlab
