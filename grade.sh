@@ -83,7 +83,8 @@ affects another's result.
 Output (DIR = --out):
   DIR/grades.csv                  one row per student: student, one column per
                                   test (points earned), total, status, reason
-  DIR/calibration.json            the calibration verdict and figures
+  DIR/calibration.json            the calibration verdict and figures (the
+                                  reference run's files: DIR/.calibration/)
   DIR/<student>/results.json      labtest --output json (every run)
   DIR/<student>/junit.xml         JUnit XML
   DIR/<student>/gradescope.json   Gradescope results.json
@@ -206,7 +207,11 @@ for sub in "${SUBMISSIONS[@]}"; do
     die_usage "submission '$sub' does not exist"
   fi
   name="$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
-  [[ -n "$name" && "$name" != "." && "$name" != ".." ]] || die_usage "cannot make a student name from '$sub'"
+  [[ -n "$name" && "$name" != .* ]] || die_usage "cannot make a student name from '$sub' (names may not start with '.')"
+  case "$name" in
+    grades.csv|calibration.json|settings|catalogue.txt|logs)
+      die_usage "'$sub' gives the student name '$name', which grade.sh uses for its own files; rename it" ;;
+  esac
   [[ -z "${STUDENT_OF[$name]+x}" ]] || die_usage "two submissions are named '$name' ('${STUDENT_OF[$name]}' and '$sub'); rename one"
   STUDENT_OF[$name]="$(cd "$(dirname "$sub")" && pwd)/$(basename "$sub")"
   STUDENTS+=("$name")
@@ -285,7 +290,7 @@ trap 'on_signal 143' TERM
 
 # --- calibration ---------------------------------------------------------------
 calibrate() {
-  local dir="$OUT/calibration"
+  local dir="$OUT/.calibration"
   rm -rf "$dir"
   mkdir -p "$dir"
   local plugin_flags=()
@@ -399,7 +404,6 @@ for name in "${STUDENTS[@]}"; do
 done
 log "grading ${#TODO[@]} of ${#STUDENTS[@]} submission(s), $PARALLEL at a time, labtest -j $JOBS_PER_STUDENT"
 
-done_count=$(( ${#STUDENTS[@]} - ${#TODO[@]} ))
 for name in ${TODO[@]+"${TODO[@]}"}; do
   while [[ "$(jobs -rp | wc -l)" -ge "$PARALLEL" ]]; do
     wait -n 2>/dev/null || true

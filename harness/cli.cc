@@ -55,7 +55,15 @@ po::options_description VisibleOptions() {
      "student.log, result.json (harness events), stacks.txt (hangs), stdout.txt and stderr.txt")
     ("keep-output", "keep the files of passing runs too (default: only failed runs keep them)")
     ("memory-limit-mb", po::value<int64_t>()->value_name("MB"),
-     "address-space limit of a test process (default 4096; ignored in sanitizer builds)");
+     "address-space limit of a test process (default 4096; ignored in sanitizer builds)")
+    ("repeat-from-config", "run each test as many times as its catalogue 'repeat' says (grading; grade.sh)")
+    ("policy", po::value<std::string>()->value_name("P"),
+     "scoring in results files: all-or-nothing (points only if every run passes) or pass-rate; "
+     "default: the catalogue's grading.policy, else all-or-nothing")
+    ("race", "re-run under ThreadSanitizer: runs the tsan build of labtest (cmake --preset tsan) with these "
+     "arguments; your --plugin must be built with -fsanitize=thread")
+    ("race-labtest", po::value<std::string>()->value_name("PATH"),
+     "the ThreadSanitizer labtest for --race (default: build/tsan/harness/labtest in the source tree)");
   // clang-format on
   return d;
 }
@@ -218,6 +226,10 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
       return Status::InvalidArgument(fmt::format("--memory-limit-mb must be at least 64, got {}", o.memory_limit_mb));
     }
   }
+  o.repeat_from_config = vm.count("repeat-from-config") > 0;
+  if (vm.count("policy")) o.policy = vm["policy"].as<std::string>();
+  o.race = vm.count("race") > 0;
+  if (vm.count("race-labtest")) o.race_labtest = vm["race-labtest"].as<std::string>();
   if (vm.count("test")) o.child_test = vm["test"].as<std::string>();
   if (vm.count("result-file")) o.result_file = vm["result-file"].as<std::string>();
   if (vm.count("log-file")) o.log_file = vm["log-file"].as<std::string>();

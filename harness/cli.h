@@ -59,6 +59,12 @@ struct Options {
   std::string output_dir = "labtest-out";  // --output-dir: parent of the per-run folders
   bool keep_passed_output = false;         // --keep-output: keep files of passing runs too
   int64_t memory_limit_mb = 4096;          // --memory-limit-mb: RLIMIT_AS of a test child
+  // Grading (grading.h): each test runs its catalogue `repeat` times; scoring policy of results files.
+  bool repeat_from_config = false;         // --repeat-from-config
+  std::string policy;                      // --policy all-or-nothing|pass-rate; "" = the catalogue's
+  // --race (race.h): re-run under a ThreadSanitizer build of labtest.
+  bool race = false;                       // --race
+  std::string race_labtest;                // --race-labtest PATH; "" = build/tsan/harness/labtest
 
   std::vector<std::string> command_line;  // argv as given (for results files)
 

@@ -12,11 +12,13 @@
 
 #include "harness/baseline.h"
 #include "harness/config.h"
+#include "harness/grading.h"
 #include "harness/interrupt.h"
 #include "harness/lint.h"
 #include "harness/loader.h"
 #include "harness/output_spec.h"
 #include "harness/progress.h"
+#include "harness/race.h"
 #include "harness/report_console.h"
 #include "harness/run_loop.h"
 #include "harness/runner.h"
@@ -238,6 +240,11 @@ int RunCommand(const Options& o, const Environment& env) {
     fmt::print(env.err, "labtest: {}\n", selected.status().message());
     return kExitUsage;
   }
+  auto grading = ResolveGrading({o.repeat_from_config, o.policy, o.repeat}, *cat, *selected);
+  if (!grading.ok()) {
+    fmt::print(env.err, "labtest: {}\n", grading.status().message());
+    return kExitUsage;
+  }
   auto output_specs = ParseOutputSpecs(o.outputs);
   if (!output_specs.ok()) {
     fmt::print(env.err, "labtest: {}\n", output_specs.status().message());
@@ -317,6 +324,7 @@ int RunCommand(const Options& o, const Environment& env) {
   output_context.meta.labtest_version = RAFTLAB_VERSION;
   output_context.meta.command_line = o.command_line;
   output_context.meta.start_time = FormatUtcTimestamp(std::time(nullptr));
+  ApplyGrading(*grading, *selected, &info, &output_context.plan, &output_context.policy);
   std::vector<std::unique_ptr<FileReporter>> files = MakeFileReporters(*output_specs, output_context);
   for (auto& f : files) reporters.Add(f.get());
 
@@ -351,6 +359,7 @@ int RunCommand(const Options& o, const Environment& env) {
   lo.policy.repeat = o.repeat;
   lo.policy.until_fail = o.until_fail;
   lo.policy.fail_fast = o.fail_fast;
+  lo.policy.repeat_from_spec = grading->repeat_from_config;
   lo.base_seed = info.base_seed;
   lo.baseline = baseline ? &*baseline : nullptr;
   lo.progress = &progress;
@@ -408,6 +417,13 @@ int LabtestMain(int argc, const char* const* argv, const Environment& env) {
   if (!options.ok()) {
     fmt::print(env.err, "labtest: {}\n", options.status().message());
     return kExitUsage;
+  }
+  if (options->race && options->mode == Options::Mode::kRun) {
+    RaceRequest race;
+    race.argv = options->command_line;
+    race.plugin_path = options->plugin_path;
+    race.race_labtest = options->race_labtest;
+    return RaceCommand(race, env.err);
   }
   switch (options->mode) {
     case Options::Mode::kHelp:

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <vector>
 
 #include "harness/elf_check.h"
@@ -211,6 +212,11 @@ LoadedPlugin::~LoadedPlugin() {
 #ifdef RAFTLAB_UNDER_SANITIZER
   keep_loaded_ = true;  // keep plugin frames symbolised in sanitizer reports
 #endif
+  // Destroyed while an exception unwinds (plugin code threw, e.g. out of
+  // make()): that code may have left threads running inside the library, and
+  // unloading it would run its static destructors under them (a
+  // condition_variable being waited on never finishes destroying). Keep it.
+  if (std::uncaught_exceptions() > 0) keep_loaded_ = true;
   if (keep_loaded_) return;  // the mapping and its memfd stay until the process exits
   dlclose(handle_);
   // glibc never unloads a library that defines STB_GNU_UNIQUE symbols. Then

@@ -35,6 +35,8 @@
 //     SIGSEGV, so the mapping stays until the process exits; or
 //   - the harness runs under ASan or TSan, whose reports name plugin frames
 //     only while the library is still mapped; or
+//   - it is destroyed while an exception propagates (plugin code that threw
+//     may have left threads running inside the library); or
 //   - glibc itself refuses to unload it (a library with STB_GNU_UNIQUE
 //     symbols is never unloaded): its memfd is then kept open too.
 // The caller must not destroy a LoadedPlugin while any instance made from its

@@ -27,6 +27,7 @@
 #include "runtime/rng.h"
 
 #if RAFTLAB_HAVE_SANDBOX
+#include "harness/sandbox/forbidden_report.h"
 #include "harness/sandbox/sandbox.h"
 #endif
 

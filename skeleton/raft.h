@@ -71,6 +71,10 @@ class Raft {
   int64_t PersistBytes();
   void Kill();
 
+  // Part 5: finds your Rsm, KvServer and Clerk (defined at the end of
+  // raft.cc by RAFTLAB_DEFINE_EXTENSIONS).
+  static const void* GetExtension(const char* id);
+
  private:
   // --- RPC handlers (run on harness threads) ---
   void HandleRequestVote(const RequestVoteArgs& args, RequestVoteReply* reply);

@@ -132,7 +132,7 @@ TEST_F(HostileTest, KillThatNeverReturnsIsAZombie) {
 TEST_F(HostileTest, CallingTheHostAfterKillIsNamed) {
   TestResult r = Run("cluster-life", RAFTLAB_HOSTILE_HOST_AFTER_KILL);
   EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
-  EXPECT_THAT(r.message, HasSubstr("peer 0 (incarnation 0) called persist_save after kill"));
+  EXPECT_THAT(r.message, HasSubstr("peer 0 (incarnation 1) called persist_save after kill"));
 }
 
 // --- garbage applies: the apply checker's verdicts --------------------------

@@ -209,7 +209,7 @@ TEST(Loader, SnapshotsTheFileAtOpen) {
 TEST(Loader, CopyOutlivesItsLibraryAndClosesItsMemfd) {
   int fd = -1;
   {
-    StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("ok_plugin"));
+    StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("global_counter"));
     ASSERT_TRUE(lib.ok());
     StatusOr<std::unique_ptr<LoadedPlugin>> copy = (*lib)->Instantiate();
     ASSERT_TRUE(copy.ok());
@@ -217,8 +217,9 @@ TEST(Loader, CopyOutlivesItsLibraryAndClosesItsMemfd) {
     lib->reset();  // the instance keeps the snapshot alive
     int64_t term = -1;
     int32_t leader = -1;
-    raftlab_raft* r = (*copy)->api()->make(nullptr, 0, 1);
+    raftlab_raft* r = (*copy)->api()->make(nullptr, 0, 1);  // its code still runs
     (*copy)->api()->get_state(r, &term, &leader);
+    EXPECT_EQ(term, 1);
     (*copy)->api()->kill(r);
     (*copy)->api()->destroy(r);
     EXPECT_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);  // open, and not inherited by children
@@ -226,28 +227,57 @@ TEST(Loader, CopyOutlivesItsLibraryAndClosesItsMemfd) {
   EXPECT_EQ(fcntl(fd, F_GETFD), -1) << "the memfd of an unloaded copy must be closed";
 }
 
-// global_unique.cc defines an STB_GNU_UNIQUE object, which makes glibc refuse
-// to unload a copy. Its path (/proc/self/fd/N) must then stay taken, or the
-// next copy would get the same path and glibc would hand back the old copy.
-TEST(Loader, NextCopyAfterAnUnloadableOneIsStillFresh) {
-  StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("lint_unique"));
-  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
-  const raftlab_plugin* first_api = nullptr;
-  for (int incarnation = 0; incarnation < 3; ++incarnation) {
-    StatusOr<std::unique_ptr<LoadedPlugin>> copy = (*lib)->Instantiate();
-    ASSERT_TRUE(copy.ok()) << copy.status().ToString();
-    if (incarnation == 0) first_api = (*copy)->api();
-    if (incarnation > 0) EXPECT_NE((*copy)->api(), first_api) << "incarnation " << incarnation << " reused a copy";
-    raftlab_raft* r = (*copy)->api()->make(nullptr, 0, 1);
-    int64_t term = -1;
-    int32_t leader = -1;
-    (*copy)->api()->get_state(r, &term, &leader);
-    // term = the copy's plain global counter; is_leader = the UNIQUE counter,
-    // shared by every copy (the very problem the lint warns about).
-    EXPECT_EQ(term, 1) << "incarnation " << incarnation << " saw a global from an earlier one";
-    EXPECT_EQ(leader, incarnation + 1) << "the UNIQUE object should be shared (glibc merges it)";
-    (*copy)->api()->kill(r);
-    (*copy)->api()->destroy(r);
+// Open memfds of copies of `file_name` in this process.
+int OpenCopiesOf(const std::string& file_name) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(e.path(), ec).string();
+    if (!ec && target.find("/memfd:raftlab:" + file_name) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+// lint_plugin.cc (LINT_UNIQUE) defines an STB_GNU_UNIQUE object, and glibc
+// never unloads the copy that defined it first (the probe copy Open makes).
+// That copy's path (/proc/self/fd/N) must then stay taken: if its fd were
+// closed, the next memfd would get the same number, the same path, and
+// dlopen would hand back the old copy instead of loading the new one.
+TEST(Loader, CopyGlibcCannotUnloadKeepsItsMemfd) {
+  ASSERT_EQ(OpenCopiesOf("lint_unique.so"), 0);
+  {
+    StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("lint_unique"));
+    ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+    EXPECT_EQ(OpenCopiesOf("lint_unique.so"), 1);  // the probe copy
+  }
+  EXPECT_EQ(OpenCopiesOf("lint_unique.so"), 1) << "the never-unloaded probe copy must keep its fd";
+  // The control: a plugin glibc does unload gives its fd back.
+  {
+    StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("global_counter"));
+    ASSERT_TRUE(lib.ok());
+    EXPECT_EQ(OpenCopiesOf("global_counter.so"), 1);
+  }
+  EXPECT_EQ(OpenCopiesOf("global_counter.so"), 0);
+}
+
+TEST(Loader, CopiesOfAPluginWithUniqueSymbolsStillGetFreshGlobals) {
+  for (int open = 0; open < 2; ++open) {  // a second Open reuses no copy of the first
+    StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("lint_unique"));
+    ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+    for (int incarnation = 0; incarnation < 3; ++incarnation) {
+      StatusOr<std::unique_ptr<LoadedPlugin>> copy = (*lib)->Instantiate();
+      ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+      raftlab_raft* r = (*copy)->api()->make(nullptr, 0, 1);
+      int64_t term = -1;
+      int32_t shared = -1;
+      (*copy)->api()->get_state(r, &term, &shared);
+      // term = the copy's file-static counter; shared = the UNIQUE counter,
+      // one for the whole process (the very problem the lint warns about).
+      EXPECT_EQ(term, 1) << "open " << open << " incarnation " << incarnation << " saw an earlier copy's global";
+      EXPECT_EQ(shared, open * 3 + incarnation + 1) << "glibc merges the UNIQUE object across copies";
+      (*copy)->api()->kill(r);
+      (*copy)->api()->destroy(r);
+    }
   }
 }
 

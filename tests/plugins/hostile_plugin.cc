@@ -78,8 +78,9 @@ struct Peer {
   const raftlab_host* h = p->host;
 #if defined(HOSTILE_CRASH_HANDLER)
   if (p->me != 0) return;  // peer 0 pokes peer 1 until someone crashes
+  raftlab_sink discard{nullptr, [](raftlab_sink*, const uint8_t*, size_t) {}};
   while (!h->killed(h)) {
-    h->call(h, 1 % p->npeers, "Raft.Poke", nullptr, 0, nullptr);
+    h->call(h, 1 % p->npeers, "Raft.Poke", nullptr, 0, &discard);
     h->sleep_ns(h, 20 * 1000 * 1000);
   }
 #elif defined(HOSTILE_APPLY_ZERO) || defined(HOSTILE_APPLY_GAP) || defined(HOSTILE_APPLY_HUGE)
