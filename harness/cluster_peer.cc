@@ -86,6 +86,7 @@ StatusOr<std::shared_ptr<ClusterPeer>> ClusterPeer::Make(Cluster& cluster, int m
     p->apply_ch_->close();
     p->applier_->join();
     p->applier_.reset();
+    if (p->host_->LiveThreads() > 0) p->LeakForever();  // threads of a failed make() still use the host
     return Status::TestFailure("make() returned NULL for peer " + std::to_string(me));
   }
   p->made_.store(true, std::memory_order_release);

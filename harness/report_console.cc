@@ -173,7 +173,7 @@ void ConsoleReporter::Table(const RunSummary& s) {
              "time: mean ± sd (min-max)", "RPCs");
   for (const TestSummary& t : s.tests) {
     const std::string time =
-        fmt::format("{:6.1f} ± {:<4.1f} s ({:.1f}-{:.1f})", t.mean_s, t.stddev_s, t.min_s, t.max_s);
+        fmt::format("{:.1f} ± {:.1f} s ({:.1f}-{:.1f})", t.mean_s, t.stddev_s, t.min_s, t.max_s);
     const std::string rpcs = t.has_rpcs ? fmt::format("{:.0f}", t.mean_rpcs) : "-";
     const std::string failed = fmt::format("{:>6}", t.failed);
     fmt::print(out_, "  {:<{}} {:>5} {}  {:<31} {:>7}\n", t.test, width, t.runs,

@@ -9,9 +9,9 @@
 #   4. build the skeleton against the handout's include/;
 #   5. `labtest --list` works, and `labtest` without --plugin asks for one.
 #
-# Usage: handout_test.sh BUILD_DIR TARBALL
+# Usage: handout_test.sh BUILD_DIR TARBALL SOURCE_ROOT
 set -euo pipefail
-BUILD="$1" TARBALL="$2"
+BUILD="$1" TARBALL="$2" SRC="$3"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -32,6 +32,17 @@ fi
 # Identifiers only the reference sources use: its namespace and its headers.
 if grep -rIlE 'namespace raftlab::ref\b|namespace ref \{|raftlab::ref::|#include "reference/' "$H"; then
   fail "the files above contain reference code"
+fi
+# No file is a copy of a reference source file, whatever its name.
+if [[ -d "$SRC/reference" ]]; then
+  # Source files only: the linker version script (exports.map) is the same one-liner as the skeleton's.
+  find "$SRC/reference" -type f -size +0 \( -name '*.cc' -o -name '*.h' -o -name '*.c' -o -name '*.hpp' \) \
+    -exec md5sum {} + | awk '{print $1}' | sort -u > "$TMP/ref.md5"
+  find "$H" -type f -size +0 -exec md5sum {} + | sort > "$TMP/handout.md5"
+  if awk 'NR==FNR {ref[$1]=1; next} ($1 in ref) {print $2; bad=1} END {exit bad ? 0 : 1}' \
+       "$TMP/ref.md5" "$TMP/handout.md5"; then
+    fail "the files above are copies of reference sources"
+  fi
 fi
 echo "handout: $(find "$H" -type f | wc -l) files, no reference code"
 

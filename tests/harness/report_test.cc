@@ -313,7 +313,7 @@ TEST(ConsoleTest, SummaryTableWithFailingSeedsAndRerun) {
   const std::string out = cap.text();
   EXPECT_THAT(out, HasSubstr("4 runs, 1 passed, 3 failed; 10.0 s wall, 3.0 s CPU, 3 jobs\n"));
   EXPECT_THAT(out, HasSubstr("  test                  runs failed  time: mean ± sd (min-max)          RPCs\n"));
-  EXPECT_THAT(out, HasSubstr("  c                        4      3     3.5 ± 1.3  s (2.0-5.0)                 60\n"));
+  EXPECT_THAT(out, HasSubstr("  c                        4      3  3.5 ± 1.3 s (2.0-5.0)                60\n"));
   EXPECT_THAT(out, HasSubstr("      failed: repetition 1 (run seed 501, fail), repetition 2 (run seed 502, fail) "
                              "and 1 more\n"));
   EXPECT_THAT(out, HasSubstr("      rerun the first: labtest -f cfg.yml --filter '^c$' --seed 99 --repetition 1\n"));

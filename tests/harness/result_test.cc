@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -136,6 +139,28 @@ TEST(ResultTest, FileRoundTripIsAtomic) {
   std::remove(path.c_str());
   EXPECT_EQ(ReadResultFile(path).status().code(), Status::Code::kNotFound);
   EXPECT_FALSE(WriteResultFile("/nonexistent-dir/x/result.json", Sample()).ok());
+}
+
+// The sandboxed test child writes through an fd opened before the sandbox:
+// a shorter second result must replace a longer first one completely.
+TEST(ResultTest, WriteToAnOpenFdReplacesTheWholeFile) {
+  const std::string path = ::testing::TempDir() + "/result_fd_test.json";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  TestResult big = Sample();
+  big.message = std::string(5000, 'm');
+  ASSERT_TRUE(WriteResultToFd(fd, big).ok());
+  TestResult small = Sample();
+  small.message = "short";
+  ASSERT_TRUE(WriteResultToFd(fd, small).ok());
+  auto back = ReadResultFile(path);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->message, "short");
+  ::close(fd);
+  std::remove(path.c_str());
+  const int ro = ::open("/dev/null", O_RDONLY);
+  EXPECT_FALSE(WriteResultToFd(ro, small).ok());  // not writable (ftruncate fails)
+  ::close(ro);
 }
 
 }  // namespace

@@ -3,14 +3,14 @@
 // library, so the registrars are kept) into labtest_testing.
 #include <raftlab/raftlab.h>
 
-#include <unistd.h>
-
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/loader.h"
 #include "harness/scenario.h"
@@ -125,34 +125,58 @@ void MakeStart(TestContext& ctx) {
   api->destroy(raft);
 }
 
-// Waits until `parties` runs of it are going at once: each run drops a file
-// named after its pid in $RAFTLAB_TEST_RENDEZVOUS_DIR and polls the folder
-// (up to `wait_ms`). Passes only if they met, so a pass proves that labtest
-// ran them in parallel, whatever the machine's speed.
+// The arguments of process `pid` ("self" for this one), from /proc. The
+// test child is sandboxed (harness/sandbox): it may read files but not
+// write them, so the scenarios below learn about their runs by reading.
+std::vector<std::string> CommandLineOf(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  std::string arg;
+  while (std::getline(in, arg, '\0')) args.push_back(arg);
+  return args;
+}
+
+bool HasArgPair(const std::vector<std::string>& args, const std::string& flag, const std::string& value) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == flag && args[i + 1] == value) return true;
+  }
+  return false;
+}
+
+// Waits until `parties` test processes of this very test are running at
+// once (counted from /proc: `labtest --child --test NAME`), up to `wait_ms`.
+// Passes only if they met, so a pass proves that labtest ran them in
+// parallel, whatever the machine's speed.
 void Rendezvous(TestContext& ctx) {
-  const char* dir = std::getenv("RAFTLAB_TEST_RENDEZVOUS_DIR");
-  if (dir == nullptr) ctx.Fail("RAFTLAB_TEST_RENDEZVOUS_DIR is not set");
   const auto parties = static_cast<size_t>(ctx.params().Int("parties"));
-  std::ofstream(std::filesystem::path(dir) / std::to_string(::getpid())) << "here\n";
+  const std::string name = ctx.spec().name;
   size_t seen = 0;
   const Nanos deadline = ctx.runtime().now() + Millis(ctx.params().Int("wait_ms"));
   while (ctx.runtime().now() < deadline) {
-    seen = static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir),
-                                             std::filesystem::directory_iterator()));
+    seen = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+      const std::string pid = e.path().filename().string();
+      if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      const std::vector<std::string> args = CommandLineOf(pid);
+      if (std::find(args.begin(), args.end(), "--child") != args.end() && HasArgPair(args, "--test", name)) ++seen;
+    }
     if (seen >= parties) return;
     ctx.runtime().sleep_for(Millis(10));
   }
   ctx.Fail("only " + std::to_string(seen) + " of " + std::to_string(parties) + " runs were going at once");
 }
 
-// Counts its runs in $RAFTLAB_TEST_COUNTER_FILE (one byte appended per run)
-// and fails on run number `fail_on` (1-based) and after it.
+// Fails from repetition `fail_on` - 1 on (its `fail_on`-th run, counting
+// from repetition 0), read from this process's --repetition argument.
 void FailOnRun(TestContext& ctx) {
-  const char* path = std::getenv("RAFTLAB_TEST_COUNTER_FILE");
-  if (path == nullptr) ctx.Fail("RAFTLAB_TEST_COUNTER_FILE is not set");
-  { std::ofstream(path, std::ios::app) << 'x'; }
-  const auto runs = static_cast<int64_t>(std::filesystem::file_size(path));
-  if (runs >= ctx.params().Int("fail_on")) ctx.Fail("run " + std::to_string(runs) + " fails");
+  const std::vector<std::string> args = CommandLineOf("self");
+  int64_t repetition = 0;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--repetition") repetition = std::stoll(args[i + 1]);
+  }
+  if (repetition + 1 >= ctx.params().Int("fail_on")) {
+    ctx.Fail("run " + std::to_string(repetition + 1) + " fails");
+  }
 }
 
 RAFTLAB_REGISTER_SCENARIO({"test_rendezvous",

@@ -1,0 +1,286 @@
+// KvCluster: construction, teardown, server lifecycle, network verbs,
+// Raft state and probes. Clerks, client threads, the partitioner and the
+// checks live in kv_cluster_clients.cc.
+#include "harness/kv/kv_cluster.h"
+
+#include <algorithm>
+
+#include "harness/kv/kv_timing.h"
+#include "harness/loader.h"
+#include "labrpc/mesh.h"
+#include "labrpc/network.h"
+#include "labrpc/persister.h"
+
+namespace raftlab {
+
+struct KvCluster::Slot {
+  std::shared_ptr<KvServerNode> live;        // nullptr while down
+  std::shared_ptr<labrpc::Persister> saved;  // what the next incarnation starts from
+  int incarnation = 0;
+};
+
+namespace {
+
+void RequireExtension(TestContext& ctx, const char* id) {
+  if (!ctx.plugin().HasExtension(id)) ctx.Skip(std::string("skipped: not implemented: ") + id);
+}
+
+}  // namespace
+
+KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
+    : ctx_(ctx),
+      opts_(opts),
+      n_(opts.servers),
+      rt_(ctx.runtime()),
+      net_(std::make_unique<labrpc::Network>(rt_, DeriveSeed(ctx.seed(), "kv/net"))),
+      mesh_(std::make_unique<labrpc::Mesh>(*net_, opts.servers, DeriveSeed(ctx.seed(), "kv/mesh"))),
+      history_(std::make_shared<KvHistory>(rt_)),
+      env_{ctx, *net_, [this](const std::string& m) { ReportFromOtherThread(m); },
+           [this](Nanos d) { return Scaled(d); }},
+      mu_(rt_.make_mutex()),
+      cv_(rt_.make_cond()),
+      rng_(DeriveSeed(ctx.seed(), "kv/scenario")) {
+  if (opts.kind == KvServerKind::kRsm) {
+    RequireExtension(ctx, RAFTLAB_EXT_RSM);
+  } else {
+    RequireExtension(ctx, RAFTLAB_EXT_KVSERVER);
+    RequireExtension(ctx, RAFTLAB_EXT_CLERK);
+  }
+  net_->SetReliable(opts.reliable);
+  net_->SetLongDelays(false);  // MIT's KV tests: clerks must try servers quickly
+  net_->SetErrorSink([this](const std::string& msg) { ReportFromOtherThread(msg); });
+  {
+    MutexLock l(*mu_);
+    for (int i = 0; i < n_; i++) {
+      auto s = std::make_unique<Slot>();
+      s->saved = std::make_shared<labrpc::Persister>(rt_);
+      slots_.push_back(std::move(s));
+    }
+  }
+  Event(std::to_string(n_) + (opts.kind == KvServerKind::kRsm ? " rsm servers" : " KV servers") + ", " +
+        (opts.reliable ? "reliable" : "unreliable") + " network, maxraftstate " +
+        std::to_string(opts.maxraftstate));
+  try {
+    for (int i = 0; i < n_; i++) StartServer(i);
+  } catch (...) {
+    Teardown();
+    throw;
+  }
+  rpcs0_ = net_->GetTotalCount();
+  bytes0_ = net_->GetTotalBytes();
+}
+
+KvCluster::~KvCluster() { Teardown(); }
+
+std::shared_ptr<KvServerNode> KvCluster::Live(int i) const {
+  MutexLock l(*mu_);
+  return slots_[i]->live;
+}
+
+bool KvCluster::IsUp(int i) const { return Live(i) != nullptr; }
+
+void KvCluster::StartServer(int i) {
+  ThrowIfFailed();
+  if (IsUp(i)) ShutdownServer(i);
+  std::shared_ptr<labrpc::Persister> persister;
+  int incarnation;
+  {
+    MutexLock l(*mu_);
+    Slot& s = *slots_[i];
+    s.saved = s.saved->Copy();  // this incarnation writes here; a shutdown swaps in another copy
+    persister = s.saved;
+    incarnation = ++s.incarnation;
+  }
+  StatusOr<std::shared_ptr<KvServerNode>> node = KvServerNode::Make(
+      env_, opts_.kind, i, n_, incarnation, opts_.maxraftstate, mesh_->MakeEndsFor(i), persister);
+  if (!node.ok()) Fail("cannot start server " + std::to_string(i) + ": " + node.status().message());
+  net_->AddServer(mesh_->ServerName(i), (*node)->server());
+  {
+    MutexLock l(*mu_);
+    slots_[i]->live = *node;
+  }
+  mesh_->Connect(i);
+}
+
+void KvCluster::ShutdownServer(int i) {
+  std::shared_ptr<KvServerNode> node;
+  {
+    MutexLock l(*mu_);
+    node = std::move(slots_[i]->live);
+  }
+  // MIT ShutdownServer order: disconnect, delete the server (in-flight RPCs
+  // now fail), swap in a Persister copy (a zombie's later saves go to the
+  // orphan), then kill.
+  mesh_->Disconnect(i);
+  if (!node) return;
+  net_->DeleteServer(mesh_->ServerName(i));
+  {
+    MutexLock l(*mu_);
+    slots_[i]->saved = slots_[i]->saved->Copy();
+  }
+  std::vector<std::string> problems = node->Shutdown();
+  for (const std::string& p : problems) ReportFromOtherThread(p);
+  ThrowIfFailed();
+}
+
+void KvCluster::ShutdownAll() {
+  Event("shut down all servers");
+  crash_band_ = history_->BeginCrash("all servers down");
+  for (int i = 0; i < n_; i++) ShutdownServer(i);
+}
+
+void KvCluster::StartAll() {
+  Event("restart all servers");
+  for (int i = 0; i < n_; i++) StartServer(i);
+  if (crash_band_) {
+    history_->EndCrash(*crash_band_);
+    crash_band_.reset();
+  }
+}
+
+void KvCluster::ConnectAll() {
+  Event("connect all servers and clerks");
+  mesh_->Heal();
+  std::vector<int> all(n_);
+  for (int i = 0; i < n_; i++) all[i] = i;
+  std::vector<std::string> names;
+  {
+    MutexLock l(*mu_);
+    for (const auto& c : clerks_) names.push_back(c->name());
+  }
+  for (const std::string& name : names) mesh_->ConnectClient(name, all);
+  history_->SetPartition("");
+}
+
+std::string KvCluster::GroupText(const std::vector<int>& g) {
+  std::string s = "{";
+  for (size_t k = 0; k < g.size(); k++) s += (k ? "," : "") + std::to_string(g[k]);
+  return s + "}";
+}
+
+void KvCluster::Partition(const std::vector<int>& p1, const std::vector<int>& p2) {
+  const std::string text = "partition " + GroupText(p1) + " " + GroupText(p2);
+  Event(text);
+  mesh_->Partition({p1, p2});
+  history_->SetPartition(text);
+}
+
+void KvCluster::Disconnect(int i) {
+  Event("disconnect server " + std::to_string(i));
+  mesh_->Disconnect(i);
+}
+
+void KvCluster::Connect(int i) {
+  Event("connect server " + std::to_string(i));
+  mesh_->Connect(i);
+}
+
+bool KvCluster::IsConnected(int i) const { return mesh_->IsConnected(i); }
+
+void KvCluster::SetReliable(bool reliable) {
+  Event(reliable ? "network reliable" : "network unreliable");
+  net_->SetReliable(reliable);
+}
+
+std::pair<std::vector<int>, std::vector<int>> KvCluster::MakePartition(int leader) const {
+  std::vector<int> p1, p2;
+  for (int i = 0; i < n_; i++) {
+    if (i != leader && static_cast<int>(p1.size()) < n_ / 2 + 1) {
+      p1.push_back(i);
+    } else {
+      p2.push_back(i);
+    }
+  }
+  return {p1, p2};
+}
+
+std::optional<KvServerNode::State> KvCluster::GetState(int i) {
+  std::shared_ptr<KvServerNode> node = Live(i);
+  if (!node) return std::nullopt;
+  return node->GetState();
+}
+
+int KvCluster::Leader() {
+  int best = -1;
+  int64_t best_term = -1;
+  for (int i = 0; i < n_; i++) {
+    std::optional<KvServerNode::State> s = GetState(i);
+    if (s && s->is_leader && s->term > best_term) {
+      best = i;
+      best_term = s->term;
+    }
+  }
+  return best;
+}
+
+int32_t KvCluster::Submit(int i, const std::string& op, std::string* result) {
+  std::shared_ptr<KvServerNode> node = Live(i);
+  if (!node) return RAFTLAB_ERR_KILLED;
+  return node->Submit(op, result);
+}
+
+int64_t KvCluster::Counter(int i) const {
+  std::shared_ptr<KvServerNode> node = Live(i);
+  return node ? node->Counter() : 0;
+}
+
+int64_t KvCluster::LogSize() const {
+  MutexLock l(*mu_);
+  int64_t most = 0;
+  for (const auto& s : slots_) most = std::max<int64_t>(most, static_cast<int64_t>(s->saved->RaftStateSize()));
+  return most;
+}
+
+int64_t KvCluster::SnapshotSize() const {
+  MutexLock l(*mu_);
+  int64_t most = 0;
+  for (const auto& s : slots_) most = std::max<int64_t>(most, static_cast<int64_t>(s->saved->SnapshotSize()));
+  return most;
+}
+
+Nanos KvCluster::Scaled(Nanos d) const {
+  const double scale = ctx_.timeout_scale();
+  return Nanos(static_cast<int64_t>(static_cast<double>(d.count()) * (scale > 0 ? scale : 1.0)));
+}
+
+void KvCluster::Sleep(Nanos d) { rt_.sleep_for(Scaled(d)); }
+void KvCluster::SleepUnscaled(Nanos d) { rt_.sleep_for(d); }
+
+int64_t KvCluster::Random(int64_t lo, int64_t hi) {
+  MutexLock l(*mu_);
+  return rng_.uniform(lo, hi);
+}
+
+void KvCluster::Event(const std::string& text) { ctx_.Event(text); }
+
+void KvCluster::Fail(const std::string& msg) {
+  ctx_.Fail(msg);        // throws on the scenario thread
+  ctx_.ThrowIfFailed();  // elsewhere: throws the first recorded failure
+  throw TestFailed(msg);
+}
+
+void KvCluster::ThrowIfFailed() { ctx_.ThrowIfFailed(); }
+
+void KvCluster::ReportFromOtherThread(const std::string& msg) {
+  try {
+    ctx_.Fail(msg);
+  } catch (const TestFailed&) {
+    // On the scenario thread: recorded; the caller's next check throws.
+  }
+}
+
+void KvCluster::RecordFigures() {
+  Figures f;
+  f.peers = n_;
+  f.rpcs = net_->GetTotalCount() - rpcs0_;
+  f.bytes = net_->GetTotalBytes() - bytes0_;
+  f.ops = static_cast<int64_t>(history_->size()) + extra_ops_.load(std::memory_order_relaxed);
+  ctx_.SetFigures(f);
+}
+
+void KvCluster::End() {
+  RecordFigures();
+  ended_ = true;
+}
+
+}  // namespace raftlab
