@@ -23,8 +23,9 @@ A SUBMISSION is either
   - a plugin file (.so): graded as is, or
   - a source folder laid out like skeleton/ (a CMakeLists.txt that builds a
     .so): built with its CMake in a scratch folder, with RAFTLAB_INCLUDE_DIR
-    pointing at this tree's include/. A build failure is that student's result
-    (score 0, reason "build failed"); the compiler output is kept in build.log.
+    pointing at this tree's include/ (libraft.so, else the first .so built).
+    A build failure, or a build running over 15 minutes, is that student's
+    result (score 0, reason "build failed"); the output is kept in build.log.
 The student's name is the file name without .so, or the folder name.
 
 Options:
@@ -333,6 +334,10 @@ else
 fi
 
 # --- grading one student -------------------------------------------------------
+BUILD_TIMEOUT_S=900
+TIMEOUT=""
+if command -v timeout > /dev/null; then TIMEOUT="timeout $BUILD_TIMEOUT_S"; fi
+
 # Writes DONE (finished) or ERROR (not finished: retried next time) last.
 finish() {  # dir outcome reason labtest_exit
   printf 'outcome=%s\nreason=%s\nlabtest_exit=%s\n' "$2" "$3" "$4" | write_atomic "$1/DONE"
@@ -352,14 +357,17 @@ grade_one() {
     local bdir="$OUT/.scratch/$name"
     rm -rf "$bdir"
     mkdir -p "$bdir"
-    if ! { cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    # A build that hangs (or a CMakeLists that loops) is stopped after BUILD_TIMEOUT_S.
+    if ! { $TIMEOUT cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
              "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
-           cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1; then
+           $TIMEOUT cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1; then
       finish "$dir" build-failed "build failed (compiler output in $name/build.log)" ""
       echo "$name: build failed (see $dir/build.log)"
       return 0
     fi
-    plugin="$(find "$bdir" -maxdepth 2 -name '*.so' -type f | sort | head -n 1)"
+    # The skeleton's libraft.so, else the first .so the build made.
+    plugin="$(find "$bdir" -maxdepth 2 -name 'libraft.so' -type f | head -n 1)"
+    [[ -n "$plugin" ]] || plugin="$(find "$bdir" -maxdepth 2 -name '*.so' -type f | sort | head -n 1)"
     if [[ -z "$plugin" ]]; then
       finish "$dir" build-failed "the build made no .so (see $name/build.log)" ""
       echo "$name: build made no .so"

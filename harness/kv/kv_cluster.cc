@@ -13,12 +13,6 @@
 
 namespace raftlab {
 
-struct KvCluster::Slot {
-  std::shared_ptr<KvServerNode> live;        // nullptr while down
-  std::shared_ptr<labrpc::Persister> saved;  // what the next incarnation starts from
-  int incarnation = 0;
-};
-
 namespace {
 
 void RequireExtension(TestContext& ctx, const char* id) {

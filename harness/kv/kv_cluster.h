@@ -142,8 +142,16 @@ class KvCluster {
   void End();  // records the figures (the destructor does too)
 
  private:
-  struct Slot;
-  struct ClientThread;
+  struct Slot {
+    std::shared_ptr<KvServerNode> live;        // nullptr while down
+    std::shared_ptr<labrpc::Persister> saved;  // what the next incarnation starts from
+    int incarnation = 0;
+  };
+  struct ClientThread {
+    std::string name;
+    std::unique_ptr<Thread> thread;
+    std::shared_ptr<std::atomic<bool>> done = std::make_shared<std::atomic<bool>>(false);
+  };
 
   std::shared_ptr<KvServerNode> Live(int i) const;
   void ReportFromOtherThread(const std::string& msg);

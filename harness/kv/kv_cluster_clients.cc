@@ -11,12 +11,6 @@
 
 namespace raftlab {
 
-struct KvCluster::ClientThread {
-  std::string name;
-  std::unique_ptr<Thread> thread;
-  std::shared_ptr<std::atomic<bool>> done = std::make_shared<std::atomic<bool>>(false);
-};
-
 KvClerk& KvCluster::MakeClerk() {
   std::vector<int> all(n_);
   for (int i = 0; i < n_; i++) all[i] = i;

@@ -69,7 +69,8 @@ void PutOk(KvCluster& c, KvClerk& ck, const std::string& key, const std::string&
   }
 }
 
-bool OnePut(KvCluster& c, KvClerk& ck, const std::string& key, uint64_t* version, PutCounts* counts) {
+bool OnePut(KvCluster& c, KvClerk& ck, const std::string& key, uint64_t* version, PutCounts* counts,
+            std::string* anomaly) {
   while (true) {
     c.ThrowIfFailed();
     const std::string value = ClientValue(ck.id(), *version);
@@ -83,13 +84,15 @@ bool OnePut(KvCluster& c, KvClerk& ck, const std::string& key, uint64_t* version
     KvClerk::GetResult g = ck.Get(key);
     if (g.err == RAFTLAB_ERR_KILLED) return false;
     if (g.err != RAFTLAB_OK) {
-      c.Fail(Who(ck) + ": get(" + lin::QuoteValue(key) + ") after a put returned " + ClerkCodeName(g.err) +
-             "; the key exists, so expected OK");
+      *anomaly = Who(ck) + ": get(" + lin::QuoteValue(key) + ") after a put returned " + ClerkCodeName(g.err) +
+                 "; the key exists, so expected OK";
+      return false;
     }
     if (err == RAFTLAB_OK && g.version == *version + 1 && g.value != value) {
-      c.Fail(Who(ck) + ": wrong value: put(" + lin::QuoteValue(key) + ", " + lin::QuoteValue(value) + ", " +
-             std::to_string(*version) + ") returned OK and the next get saw version " + std::to_string(g.version) +
-             " but value " + lin::QuoteValue(g.value));
+      *anomaly = Who(ck) + ": wrong value: put(" + lin::QuoteValue(key) + ", " + lin::QuoteValue(value) + ", " +
+                 std::to_string(*version) + ") returned OK and the next get saw version " +
+                 std::to_string(g.version) + " but value " + lin::QuoteValue(g.value);
+      return false;
     }
     *version = g.version;
     if (err == RAFTLAB_OK) {

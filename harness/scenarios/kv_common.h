@@ -46,7 +46,14 @@ struct PutCounts {
 
 // MIT OnePut: put our value at *version, read it back, adopt the version
 // read; returns after an OK or ErrMaybe put (counted), retries on
-// ErrVersion. Returns false when the clerk was stopped (test over).
-bool OnePut(KvCluster& c, KvClerk& ck, const std::string& key, uint64_t* version, PutCounts* counts);
+// ErrVersion. Returns false when the clerk was stopped (test over) or when
+// it saw an anomaly MIT treats as fatal (a get of the key just written says
+// ErrNoKey; an OK put's version holds another client's value): the anomaly
+// is then described in *anomaly and the caller fails the test AFTER the
+// linearizability check, since each such anomaly also makes the history
+// non-linearizable and the check explains it with a picture. A clerk
+// result code outside the ABI fails the test at once.
+bool OnePut(KvCluster& c, KvClerk& ck, const std::string& key, uint64_t* version, PutCounts* counts,
+            std::string* anomaly);
 
 }  // namespace raftlab::scenarios::kv

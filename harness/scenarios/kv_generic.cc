@@ -58,13 +58,14 @@ void Generic(TestContext& ctx) {
     }
     auto stop = std::make_shared<std::atomic<bool>>(false);
     std::vector<PutCounts> counts(nclients);
+    std::vector<std::string> anomalies(nclients);
     const Nanos start = c.rt().now();
     for (int k = 0; k < nclients; k++) {
       c.Spawn("client " + std::to_string(k), [&, k, stop] {
         KvClerk& ck = *clerks[k];
         while (!stop->load(std::memory_order_acquire)) {
           const std::string key = random_keys ? "k" + std::to_string(c.Random(0, kRandomKeys - 1)) : "k";
-          if (!OnePut(c, ck, key, &versions[k][key], &counts[k])) return;
+          if (!OnePut(c, ck, key, &versions[k][key], &counts[k], &anomalies[k])) return;
         }
       });
     }
@@ -83,6 +84,13 @@ void Generic(TestContext& ctx) {
     c.Event("clients done: " + std::to_string(total.ok) + " OK and " + std::to_string(total.maybe) +
             " ErrMaybe puts so far");
 
+    // MIT checks the version count first; the linearizability check goes
+    // first here because every anomaly below also breaks linearizability,
+    // and the check explains it with a picture.
+    c.CheckLinearizable("after iteration " + std::to_string(it + 1));
+    for (const std::string& a : anomalies) {
+      if (!a.empty()) c.Fail(a);
+    }
     if (!random_keys) {
       // MIT CheckPutConcurrent on "k".
       KvClerk::GetResult g = tester.Get("k");
@@ -100,7 +108,6 @@ void Generic(TestContext& ctx) {
                " ErrMaybe puts (a put was applied twice?)");
       }
     }
-    c.CheckLinearizable("after iteration " + std::to_string(it + 1));
 
     if (partitions) {
       c.StopPartitioner();

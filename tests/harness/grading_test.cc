@@ -2,6 +2,8 @@
 // and what they change in the run info and the results-file plan.
 #include "harness/grading.h"
 
+#include "harness/cli.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -90,6 +92,25 @@ TEST(GradingTest, WithoutTheFlagRunsFollowRepeat) {
   ApplyGrading(*g, All(c), &info, &plan, &policy);
   EXPECT_EQ(plan.tests[0].runs, 0);  // the plan's runs_per_test applies
   EXPECT_EQ(info.runs, 4u);
+}
+
+TEST(GradingTest, CommandLineFlags) {
+  const char* argv[] = {"labtest", "--repeat-from-config", "--policy", "pass-rate", "--race", "--race-labtest",
+                        "/opt/tsan/labtest"};
+  auto o = ParseCommandLine(7, argv);
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_TRUE(o->repeat_from_config);
+  EXPECT_EQ(o->policy, "pass-rate");
+  EXPECT_TRUE(o->race);
+  EXPECT_EQ(o->race_labtest, "/opt/tsan/labtest");
+  const char* plain[] = {"labtest"};
+  auto d = ParseCommandLine(1, plain);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->repeat_from_config);
+  EXPECT_EQ(d->policy, "");
+  EXPECT_FALSE(d->race);
+  EXPECT_THAT(UsageText(), HasSubstr("--repeat-from-config"));
+  EXPECT_THAT(UsageText(), HasSubstr("--race-labtest"));
 }
 
 }  // namespace

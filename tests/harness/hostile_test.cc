@@ -29,6 +29,22 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// Sanitizer builds turn seccomp and the memory limit off (README, Sandbox).
+#define SKIP_UNDER_SANITIZERS() \
+  if (kSanitized) GTEST_SKIP() << "sanitizer builds run without seccomp and without a memory limit"
+
 constexpr char kRule[] = " \u2014 your Raft must not use files, the network or other processes";
 
 class HostileTest : public ::testing::Test {
@@ -97,6 +113,7 @@ TEST_F(HostileTest, SegfaultInAHandlerIsACrash) {
 }
 
 TEST_F(HostileTest, UnboundedAllocationHitsTheMemoryLimit) {
+  SKIP_UNDER_SANITIZERS();
   RunnerOptions o = Options(RAFTLAB_HOSTILE_OOM);
   o.memory_limit_bytes = int64_t{1} << 30;  // the plugin never touches its blocks: address space only
   TestResult r = Run("make-start", o);
@@ -106,6 +123,7 @@ TEST_F(HostileTest, UnboundedAllocationHitsTheMemoryLimit) {
 }
 
 TEST_F(HostileTest, ThousandsOfRawThreadsHitTheMemoryLimit) {
+  SKIP_UNDER_SANITIZERS();
   RunnerOptions o = Options(RAFTLAB_HOSTILE_THREADS_RAW);
   o.memory_limit_bytes = int64_t{1} << 30;  // about 1000 threads of 1 MiB stacks
   TestResult r = Run("make-start", o);
@@ -158,6 +176,7 @@ TEST_F(HostileTest, ApplyAtAHugeIndexFails) {
 // --- the sandbox: files, the network, other processes ------------------------
 
 TEST_F(HostileTest, ForkIsForbidden) {
+  SKIP_UNDER_SANITIZERS();
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_FORK);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_EQ(r.message, std::string("forbidden: clone (new process)") + kRule);
@@ -167,6 +186,7 @@ TEST_F(HostileTest, ForkIsForbidden) {
 }
 
 TEST_F(HostileTest, OpeningAFileForWritingIsForbidden) {
+  SKIP_UNDER_SANITIZERS();
   fs::remove("/tmp/raftlab-hostile-plugin-was-here");
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_OPEN_WRITE);
   EXPECT_EQ(r.verdict, Verdict::kFail);
@@ -176,6 +196,7 @@ TEST_F(HostileTest, OpeningAFileForWritingIsForbidden) {
 }
 
 TEST_F(HostileTest, OpeningASocketIsForbidden) {
+  SKIP_UNDER_SANITIZERS();
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_SOCKET);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_EQ(r.message, std::string("forbidden: socket") + kRule);
@@ -183,6 +204,7 @@ TEST_F(HostileTest, OpeningASocketIsForbidden) {
 }
 
 TEST_F(HostileTest, ExecIsForbidden) {
+  SKIP_UNDER_SANITIZERS();
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_EXEC);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_EQ(r.message, std::string("forbidden: execve") + kRule);
@@ -190,6 +212,7 @@ TEST_F(HostileTest, ExecIsForbidden) {
 }
 
 TEST_F(HostileTest, SystemIsForbiddenEvenWithSignalsBlocked) {
+  SKIP_UNDER_SANITIZERS();
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_SYSTEM);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_THAT(r.message, StartsWith("forbidden: "));
@@ -206,6 +229,7 @@ TEST_F(HostileTest, NoSandboxVariableTurnsTheSandboxOff) {
 // --- the harness carries on ---------------------------------------------------
 
 TEST_F(HostileTest, RunsContinueAfterHostilePlugins) {
+  SKIP_UNDER_SANITIZERS();
   for (const char* plugin : {RAFTLAB_HOSTILE_SOCKET, RAFTLAB_HOSTILE_CRASH_THREAD, RAFTLAB_HOSTILE_OOM}) {
     RunnerOptions o = Options(plugin);
     o.memory_limit_bytes = int64_t{1} << 30;

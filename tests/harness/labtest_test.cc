@@ -492,10 +492,16 @@ TEST_F(LabtestTest, InterruptKillsRunningTestsAndLeavesValidResultsFiles) {
 TEST_F(LabtestTest, SigtermExitsWith143) {
   pid_t pid = SpawnLabtest({"-f", parallel_yml_, "--filter", "^sleep-long$", "--seed", "8"});
   ASSERT_GT(pid, 0);
-  // Wait until the test is running (its header is printed when it starts).
-  for (int i = 0; i < 1200 && Slurp(dir_ / "stdout.txt").find("Test (sleep-long)") == std::string::npos; ++i) {
-    rt_->sleep_for(Millis(50));
-  }
+  // Wait (up to 60 s) until the test child is running: it has opened its student log.
+  auto started = [&] {
+    std::error_code ec;
+    for (const auto& run : fs::directory_iterator(dir_ / "out", ec)) {
+      if (fs::exists(run.path() / "sleep-long-0" / "student.log")) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 1200 && !started(); ++i) rt_->sleep_for(Millis(50));
+  ASSERT_TRUE(started());
   ASSERT_EQ(::kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
