@@ -348,6 +348,8 @@ int RunCommand(const Options& o, const Environment& env) {
   for (auto& f : files) {
     if (!f->status().ok()) {
       fmt::print(env.err, "labtest: --output {}:{}: {}\n", f->format_name(), f->path(), f->status().message());
+      std::error_code ec;
+      fs::remove(info.run_dir, ec);  // still empty
       return kExitUsage;
     }
   }

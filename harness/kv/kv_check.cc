@@ -75,7 +75,34 @@ bool InsideSandbox() {
   return false;
 }
 
+namespace {
+
+Status WriteAll(int fd, std::string_view content, const std::string& path) {
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t w = ::write(fd, content.data() + done, content.size() - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Status::Internal("cannot write " + path + ": " + std::strerror(errno));
+    }
+    done += static_cast<size_t>(w);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<std::string> SaveTestFile(const std::string& stem, const std::string& extension, std::string_view content) {
+  const char* pfd = std::getenv("RAFTLAB_PICTURE_FD");
+  const char* ppath = std::getenv("RAFTLAB_PICTURE_PATH");
+  if (pfd != nullptr && *pfd != '\0' && ppath != nullptr && *ppath != '\0') {
+    const int fd = std::atoi(pfd);
+    if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
+      return Status::Internal(std::string("cannot rewrite ") + ppath + ": " + std::strerror(errno));
+    }
+    if (Status st = WriteAll(fd, content, ppath); !st.ok()) return st;
+    return std::string(ppath);
+  }
   if (InsideSandbox()) {
     return Status::Internal("the test child's sandbox forbids creating files; rerun this test with "
                             "RAFTLAB_NO_SANDBOX=1 to get the file");
@@ -91,18 +118,9 @@ StatusOr<std::string> SaveTestFile(const std::string& stem, const std::string& e
       if (errno == EEXIST) continue;
       return Status::Internal("cannot create " + path.string() + ": " + std::strerror(errno));
     }
-    size_t done = 0;
-    while (done < content.size()) {
-      const ssize_t w = ::write(fd, content.data() + done, content.size() - done);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        const std::string why = std::strerror(errno);
-        ::close(fd);
-        return Status::Internal("cannot write " + path.string() + ": " + why);
-      }
-      done += static_cast<size_t>(w);
-    }
+    Status st = WriteAll(fd, content, path.string());
     ::close(fd);
+    if (!st.ok()) return st;
     return fs::absolute(path).string();
   }
   return Status::Internal("too many files named " + base + " in " + dir.string());

@@ -50,6 +50,7 @@ KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
       s->saved = std::make_shared<labrpc::Persister>(rt_);
       slots_.push_back(std::move(s));
     }
+    cut_.assign(n_, false);
   }
   Event(std::to_string(n_) + (opts.kind == KvServerKind::kRsm ? " rsm servers" : " KV servers") + ", " +
         (opts.reliable ? "reliable" : "unreliable") + " network, maxraftstate " +
@@ -94,6 +95,7 @@ void KvCluster::StartServer(int i) {
     slots_[i]->live = *node;
   }
   mesh_->Connect(i);
+  SetCut(i, false);
 }
 
 void KvCluster::ShutdownServer(int i) {
@@ -137,12 +139,12 @@ void KvCluster::ConnectAll() {
   mesh_->Heal();
   std::vector<int> all(n_);
   for (int i = 0; i < n_; i++) all[i] = i;
-  std::vector<std::string> names;
   {
     MutexLock l(*mu_);
-    for (const auto& c : clerks_) names.push_back(c->name());
+    for (auto& a : clerk_allowed_) a = all;
+    cut_.assign(n_, false);
   }
-  for (const std::string& name : names) mesh_->ConnectClient(name, all);
+  ApplyAllClerkLinks();
   history_->SetPartition("");
 }
 
@@ -162,11 +164,44 @@ void KvCluster::Partition(const std::vector<int>& p1, const std::vector<int>& p2
 void KvCluster::Disconnect(int i) {
   Event("disconnect server " + std::to_string(i));
   mesh_->Disconnect(i);
+  SetCut(i, true);
 }
 
 void KvCluster::Connect(int i) {
   Event("connect server " + std::to_string(i));
   mesh_->Connect(i);
+  SetCut(i, false);
+}
+
+void KvCluster::SetCut(int i, bool cut) {
+  {
+    MutexLock l(*mu_);
+    if (cut_[i] == cut) return;
+    cut_[i] = cut;
+  }
+  ApplyAllClerkLinks();
+}
+
+void KvCluster::ApplyClerkLinks(int id) {
+  std::string name;
+  std::vector<int> reach;
+  {
+    MutexLock l(*mu_);
+    name = clerks_[id]->name();
+    for (int s : clerk_allowed_[id]) {
+      if (!cut_[s]) reach.push_back(s);
+    }
+  }
+  mesh_->ConnectClient(name, reach);
+}
+
+void KvCluster::ApplyAllClerkLinks() {
+  size_t count;
+  {
+    MutexLock l(*mu_);
+    count = clerks_.size();
+  }
+  for (size_t id = 0; id < count; id++) ApplyClerkLinks(static_cast<int>(id));
 }
 
 bool KvCluster::IsConnected(int i) const { return mesh_->IsConnected(i); }

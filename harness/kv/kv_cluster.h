@@ -13,7 +13,10 @@
 // clerk must be able to try servers quickly; a dead link fails within
 // 100 ms). Servers follow the Mesh's groups; clerks may be restricted to a
 // subset of servers (MakeClerkTo / ConnectClerk), and ConnectAll lifts every
-// restriction and heals every partition (MIT ConnectAll).
+// restriction and heals every partition (MIT ConnectAll). Partition() cuts
+// servers from servers only (clerks reach the servers they may reach, as in
+// MIT); Disconnect(i) cuts server i from everyone, clerks included (MIT
+// DisconnectAll, dslabs Disconnect), until Connect(i) or ConnectAll.
 //
 // Crash/restart (MIT ShutdownServer/StartServer): disconnect, delete the
 // labrpc server, swap in a Persister copy, kill (bounded; a zombie fails the
@@ -154,6 +157,10 @@ class KvCluster {
   };
 
   std::shared_ptr<KvServerNode> Live(int i) const;
+  // Enables clerk `id`'s ends to its allowed servers that are not cut.
+  void ApplyClerkLinks(int id);
+  void ApplyAllClerkLinks();
+  void SetCut(int i, bool cut);
   void ReportFromOtherThread(const std::string& msg);
   void PartitionerLoop();
   void Teardown();
@@ -174,6 +181,8 @@ class KvCluster {
   std::vector<std::unique_ptr<Slot>> slots_ GUARDED_BY(*mu_);
   std::vector<std::unique_ptr<KvClerk>> clerks_ GUARDED_BY(*mu_);
   std::vector<std::unique_ptr<ClientThread>> clients_ GUARDED_BY(*mu_);
+  std::vector<std::vector<int>> clerk_allowed_ GUARDED_BY(*mu_);  // by clerk id
+  std::vector<bool> cut_ GUARDED_BY(*mu_);                         // Disconnect()ed servers
   Rng rng_ GUARDED_BY(*mu_);
   bool partitioner_stop_ GUARDED_BY(*mu_) = false;
   std::unique_ptr<Thread> partitioner_;  // scenario thread only

@@ -32,17 +32,26 @@ KvClerk& KvCluster::MakeClerkTo(const std::vector<int>& servers) {
   StatusOr<std::unique_ptr<KvClerk>> clerk = KvClerk::Make(ctx_, history_, id, name, mesh_->MakeClientEnds(name, all),
                                                            [this](const std::string& m) { ReportFromOtherThread(m); });
   if (!clerk.ok()) Fail("cannot make clerk " + std::to_string(id) + ": " + clerk.status().message());
-  mesh_->ConnectClient(name, servers);
-  MutexLock l(*mu_);
-  // Clerk ids are indexes: the vector grows only here, under the lock.
-  if (static_cast<int>(clerks_.size()) != id) throw std::logic_error("clerks made concurrently");
-  clerks_.push_back(std::move(*clerk));
-  return *clerks_.back();
+  KvClerk* made;
+  {
+    MutexLock l(*mu_);
+    // Clerk ids are indexes: the vectors grow only here, under the lock.
+    if (static_cast<int>(clerks_.size()) != id) throw std::logic_error("clerks made concurrently");
+    clerks_.push_back(std::move(*clerk));
+    clerk_allowed_.push_back(servers);
+    made = clerks_.back().get();
+  }
+  ApplyClerkLinks(id);
+  return *made;
 }
 
 void KvCluster::ConnectClerk(KvClerk& clerk, const std::vector<int>& servers) {
   Event("clerk " + std::to_string(clerk.id()) + " reaches servers " + GroupText(servers));
-  mesh_->ConnectClient(clerk.name(), servers);
+  {
+    MutexLock l(*mu_);
+    clerk_allowed_[clerk.id()] = servers;
+  }
+  ApplyClerkLinks(clerk.id());
 }
 
 void KvCluster::Spawn(const std::string& name, std::function<void()> fn) {

@@ -3,6 +3,8 @@
 // library, so the registrars are kept) into labtest_testing.
 #include <raftlab/raftlab.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -146,21 +148,34 @@ bool HasArgPair(const std::vector<std::string>& args, const std::string& flag, c
 // Waits until `parties` test processes of this very test are running at
 // once (counted from /proc: `labtest --child --test NAME`), up to `wait_ms`.
 // Passes only if they met, so a pass proves that labtest ran them in
-// parallel, whatever the machine's speed.
+// parallel, whatever the machine's speed. So that no party leaves before
+// the others have seen it, the one with the lowest pid stays until it is
+// alone again (or wait_ms passes); the others leave once they have met.
 void Rendezvous(TestContext& ctx) {
   const auto parties = static_cast<size_t>(ctx.params().Int("parties"));
   const std::string name = ctx.spec().name;
-  size_t seen = 0;
   const Nanos deadline = ctx.runtime().now() + Millis(ctx.params().Int("wait_ms"));
-  while (ctx.runtime().now() < deadline) {
-    seen = 0;
+  auto others = [&] {  // pids of the runs of this test, this one included
+    std::vector<long> pids;
     for (const auto& e : std::filesystem::directory_iterator("/proc")) {
       const std::string pid = e.path().filename().string();
       if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
       const std::vector<std::string> args = CommandLineOf(pid);
-      if (std::find(args.begin(), args.end(), "--child") != args.end() && HasArgPair(args, "--test", name)) ++seen;
+      if (std::find(args.begin(), args.end(), "--child") != args.end() && HasArgPair(args, "--test", name)) {
+        pids.push_back(std::stol(pid));
+      }
     }
-    if (seen >= parties) return;
+    return pids;
+  };
+  size_t seen = 0;
+  while (ctx.runtime().now() < deadline) {
+    std::vector<long> pids = others();
+    seen = pids.size();
+    if (seen >= parties) {
+      if (*std::min_element(pids.begin(), pids.end()) != ::getpid()) return;
+      while (others().size() > 1 && ctx.runtime().now() < deadline) ctx.runtime().sleep_for(Millis(10));
+      return;
+    }
     ctx.runtime().sleep_for(Millis(10));
   }
   ctx.Fail("only " + std::to_string(seen) + " of " + std::to_string(parties) + " runs were going at once");
