@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
 #else
   std::string path;
 #endif
-  if (argc > 1) path = argv[1];
+  if (argc > 1 && argv[1][0] != '\0') path = argv[1];
   const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
   if (path.empty()) {
     std::fprintf(stderr, "usage: kv_bench plugin.so [seconds per row]\n");
