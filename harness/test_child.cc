@@ -107,10 +107,15 @@ Ending RunScenario(const ScenarioInfo& scenario, ChildTestContext& ctx) {
 
 }  // namespace
 
-std::string ForbiddenReportPath(const std::string& result_file) {
+namespace {
+// A file beside the result file, in the same run folder.
+std::string SiblingPath(const std::string& result_file, const std::string& name) {
   const size_t slash = result_file.find_last_of('/');
-  return (slash == std::string::npos ? std::string() : result_file.substr(0, slash + 1)) + "forbidden.txt";
+  return (slash == std::string::npos ? std::string() : result_file.substr(0, slash + 1)) + name;
 }
+}  // namespace
+
+std::string ForbiddenReportPath(const std::string& result_file) { return SiblingPath(result_file, "forbidden.txt"); }
 
 std::optional<std::string> ForbiddenVerdictForChild(const std::string& result_file, int term_signal) {
 #if RAFTLAB_HAVE_SANDBOX
@@ -199,6 +204,17 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
       r.verdict = Verdict::kError;
       r.message = fmt::format("cannot create {}: {}", report_path, std::strerror(errno));
       Finish(r, result_fd);
+    }
+    // The KV tests draw a picture of a non-linearizable history
+    // (harness/kv/kv_check.cc: SaveTestFile). The sandbox forbids creating
+    // files later, so open it now and hand over the descriptor.
+    if (spec->part == 5) {
+      const std::string picture_path = SiblingPath(o.result_file, "linearizability.html");
+      const int picture_fd = ::open(picture_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (picture_fd >= 0) {
+        ::setenv("RAFTLAB_PICTURE_FD", std::to_string(picture_fd).c_str(), 1);
+        ::setenv("RAFTLAB_PICTURE_PATH", picture_path.c_str(), 1);
+      }
     }
     sandbox::SandboxOptions so;
     so.report_fd = report_fd;
