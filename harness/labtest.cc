@@ -264,7 +264,9 @@ int RunCommand(const Options& o, const Environment& env) {
     if (!bundled.ok()) {
       fmt::print(env.err, "labtest: no --plugin given and the bundled reference is unavailable: {}\n",
                  bundled.status().message());
-      return kExitInternal;
+      // A build without the reference (the student handout) is used wrongly,
+      // not broken: that is a usage error.
+      return bundled.status().code() == Status::Code::kNotFound ? kExitUsage : kExitInternal;
     }
     info.plugin_path = *bundled;
     info.bundled_plugin = true;

@@ -9,6 +9,12 @@
 
 #include "reference/check.h"
 
+// RAFTLAB_MUTANT_BUILD: this file is compiled into a mutant plugin
+// (reference/MUTANTS.md). A mutant's bug may break a safety property that a
+// REF_CHECK below guards; the mutant must then carry on as a student's
+// buggy Raft would, so that the harness's checks, not the reference's own
+// assertions, find the bug. Each such check says what it does instead.
+
 namespace raftlab::ref {
 
 const char* Outgoing::method() const {
@@ -345,7 +351,11 @@ AppendEntriesReply Core::HandleAppendEntries(const AppendEntriesArgs& args, int6
     return reply;
   }
   // Election safety: at most one leader per term, so this cannot be us.
+#ifdef RAFTLAB_MUTANT_BUILD
+  if (role_ == Role::kLeader) StepDown(term_, now);  // a second leader of our term: obey it
+#else
   REF_CHECK(role_ != Role::kLeader);
+#endif
   if (role_ == Role::kCandidate) StepDown(term_, now);  // section 5.2: a leader of our term exists
   leader_ = args.leader;
   ResetElectionTimer(now);
@@ -401,9 +411,18 @@ AppendEntriesReply Core::HandleAppendEntries(const AppendEntriesArgs& args, int6
       // matching entry stays: a late, shorter AppendEntries must never
       // truncate entries a newer one added.
       if (*log_.Term(index) == e.term) continue;
+#ifdef RAFTLAB_MUTANT_BUILD
+      // A committed entry conflicts (safety is already lost): overwrite it
+      // and apply on from what was applied, as a student's Raft would.
+      if (index <= commit_) commit_ = index - 1;
+#else
       REF_CHECK(index > commit_);  // committed entries never conflict
+#endif
       log_.TruncateFrom(index);
     }
+#ifdef RAFTLAB_MUTANT_NO_TRUNCATE_CONFLICT
+    if (e.term < log_.LastTerm()) break;  // the kept suffix is newer: Log cannot take it
+#endif
     // Rule 4: append any new entries not already in the log.
     log_.Append(e);
     persist_needed_ = true;
@@ -532,7 +551,11 @@ InstallSnapshotReply Core::HandleInstallSnapshot(const InstallSnapshotArgs& args
     AfterInput();
     return reply;
   }
+#ifdef RAFTLAB_MUTANT_BUILD
+  if (role_ == Role::kLeader) StepDown(term_, now);  // see HandleAppendEntries
+#else
   REF_CHECK(role_ != Role::kLeader);
+#endif
   if (role_ == Role::kCandidate) StepDown(term_, now);
   leader_ = args.leader;
   ResetElectionTimer(now);

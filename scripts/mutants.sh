@@ -38,6 +38,7 @@ Usage: scripts/mutants.sh [options]
   --list FILE          mutant catalogue (default tests/mutants/mutants.list)
   --seed S             base seed of every labtest run (default: random, recorded)
   --timeout-scale X    passed to labtest
+  --report-only        run nothing: rebuild the report from the results already in --out
   -h, --help           this text
 Examples:
   scripts/mutants.sh --build build                       # CI variant (first failure)
@@ -59,6 +60,7 @@ reference=1
 list="$here/tests/mutants/mutants.list"
 seed=""
 tscale=""
+report_only=0
 while (($#)); do
   case "$1" in
     --build) build="$2"; shift 2 ;;
@@ -74,6 +76,7 @@ while (($#)); do
     --list) list="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --timeout-scale) tscale="$2"; shift 2 ;;
+    --report-only) report_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "mutants.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -92,7 +95,7 @@ labtest="$build/harness/labtest"
 [[ -f "$list" ]] || die "no mutant catalogue $list"
 [[ -n "$out" ]] || out="$build/mutants-report"
 mkdir -p "$out/runs" || die "cannot create $out"
-rm -f "$out"/runs/*.json "$out"/runs/*.txt "$out"/runs/*.meta
+((report_only)) || rm -rf "$out"/runs/*
 
 common=(-f "$config" --color never)
 [[ -n "$seed" ]] && common+=(--seed "$seed")
@@ -115,6 +118,14 @@ while read -r name home kind _; do
   [[ "$kind" == raft || "$kind" == kv ]] || die "$list: '$name' has kind '$kind' (raft or kv)"
   names+=("$name") homes+=("$home") kinds+=("$kind")
 done < "$list"
+if ((report_only)); then  # only the mutants that have results
+  keep_n=() keep_h=() keep_k=()
+  for i in "${!names[@]}"; do
+    [[ -f "$out/runs/${names[$i]}.meta" ]] || continue
+    keep_n+=("${names[$i]}") keep_h+=("${homes[$i]}") keep_k+=("${kinds[$i]}")
+  done
+  names=("${keep_n[@]}") homes=("${keep_h[@]}") kinds=("${keep_k[@]}")
+fi
 plugin_of() { echo "$build/reference/mutants/libraftlab_mutant_$1.so"; }
 for name in "${names[@]}"; do
   [[ -f "$(plugin_of "$name")" ]] || die "no plugin $(plugin_of "$name"): build raftlab_mutant_$name"
@@ -177,7 +188,10 @@ echo "kill matrix ($mode mode): ${#names[@]} mutants, parts ${parts[*]}, $parall
 # 1. The reference, alone.
 ref_rc=-1
 ref_wall=0
-if ((reference)); then
+if ((report_only)); then
+  [[ -f "$out/runs/reference.meta" ]] || reference=0
+  ((reference)) && read -r ref_rc ref_wall < "$out/runs/reference.meta"
+elif ((reference)); then
   t0="$(now)"
   echo "reference: every part, $ref_runs run(s), -j $((parallel * jobs)) ..."
   joined="$(IFS=,; echo "${parts[*]}")"
@@ -186,12 +200,14 @@ if ((reference)); then
     --output-dir "$out/runs/reference-out" > "$out/runs/reference.txt" 2>&1
   ref_rc=$?
   ref_wall="$(elapsed "$t0")"
+  echo "$ref_rc $ref_wall" > "$out/runs/reference.meta"
   echo "reference: exit $ref_rc in ${ref_wall}s"
 fi
 
 # 2. The mutants, `parallel` at a time.
 running=0
-for i in "${!names[@]}"; do
+((report_only)) && names_to_run=() || names_to_run=("${!names[@]}")
+for i in "${names_to_run[@]}"; do
   while ((running >= parallel)); do wait -n; running=$((running - 1)); done
   ( run_mutant "${names[$i]}" "${kinds[$i]}" "${homes[$i]}"
     echo "  $(awk '/^wall/ {w=$2} END {printf "%6ss", w}' "$out/runs/${names[$i]}.meta")  ${names[$i]}" ) &
@@ -221,9 +237,7 @@ meta_json() {  # name home kind -> one JSON object describing the mutant's runs
     def caught: .verdict as $v | ["fail", "timeout", "crash", "cpu-limit"] | index($v) != null;
     ($runs | map(select(caught))) as $c
     | { name: $name, part: $home, kind: $kind, wall_s: $wall, exit_codes: $rcs, results: $files,
-        caught: (($c | length) > 0),
-        caught_by: ($c | map(.test) | unique),
-        first_catch: (if ($c | length) > 0 then ($c[0] | {test, verdict, message, seed, rerun}) else null end),
+        catches: ($c | map({test, verdict, message: (.message // "" | .[0:400]), seed, rerun})),
         error: (if $status == "noparts" then "the catalogue has no part for it"
                 elif ($rcs | map(select(. > 1)) | length) > 0 then "labtest exit \($rcs | map(select(. > 1)) | first)"
                 elif ($runs | map(select(.verdict == "error")) | length) > 0 then "a test run ended in error"
@@ -251,7 +265,15 @@ jq -n --arg mode "$mode" --argjson runs "$([[ $mode == full ]] && echo "$runs" |
   --arg started "$started_at" --argjson wall "$total_wall" --arg config "$config" \
   --argjson parallel "$parallel" --argjson jobs "$jobs" --arg seed "$seed" \
   --argjson tests "$tests_json" --argjson reference "$ref_json" --argjson mutants "$mutants_json" '
-  ($mutants | map(select(.caught | not)) | map(.name)) as $survivors
+  # A failure of a test the reference fails too proves nothing: not a catch.
+  ([$reference.failed[]?.test] | unique) as $ref_failed
+  | ($mutants | map(
+      (.catches | map(select(.test as $t | $ref_failed | index($t) | not))) as $real
+      | . + { caught: (($real | length) > 0), caught_by: ($real | map(.test) | unique),
+              first_catch: ($real[0] // null),
+              discounted: (.catches | map(.test) | unique | map(select(. as $t | $ref_failed | index($t)))) }
+      | del(.catches))) as $mutants
+  | ($mutants | map(select(.caught | not)) | map(.name)) as $survivors
   | ($mutants | map(select(.error != "")) | map(.name)) as $errors
   | ($reference != null and (($reference.failed | length) > 0 or $reference.exit_code != 0)) as $ref_bad
   | { format: "raftlab-kill-matrix", format_version: 1, mode: $mode, runs_per_test: $runs,
@@ -265,10 +287,12 @@ jq -n --arg mode "$mode" --argjson runs "$([[ $mode == full ]] && echo "$runs" |
 # legend), '|' between parts. ci: X caught, . passed, - not run.
 # full: the number of failing runs (+ for 10 or more), . none, - not run.
 jq -r '
-  def cell($m; $t): ($m.cells[$t.name]) as $c
+  .mode as $mode
+  | def cell($m; $t): ($m.cells[$t.name]) as $c
     | if $c == null then "-" elif $c.caught == 0 then "."
+      elif ($m.discounted | index($t.name)) then "r"
       elif $mode == "ci" then "X" elif $c.caught > 9 then "+" else ($c.caught | tostring) end;
-  .mode as $mode | .tests as $tests
+  .tests as $tests
   | ([$tests | to_entries[] | .key as $k | .value.part as $p
       | if $k > 0 and $tests[$k - 1].part != $p then "|" else "" end + (($k + 1) / 10 | floor % 10 | tostring)]
      | join("")) as $tens
@@ -277,7 +301,8 @@ jq -r '
      | join("")) as $units
   | "kill matrix, \(.mode) mode, \(.runs_per_test) run(s) per test; started \(.started), \(.wall_s) s",
     (if $mode == "ci" then "cells: X caught  . passed  - not run (first-failure mode stops early)"
-     else "cells: failing runs out of \(.runs_per_test)  . none  - not run" end),
+     else "cells: failing runs out of \(.runs_per_test)  . none  - not run" end)
+      + "  r failed, but so does the reference (no catch)",
     "",
     ("                              " + $tens),
     ("mutant                   part " + $units),
