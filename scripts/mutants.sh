@@ -32,7 +32,8 @@ Usage: scripts/mutants.sh [options]
   --runs N             full mode: runs of every test per mutant (default 3)
   --ref-runs N         runs of every test by the reference (default 1)
   --parallel P         mutants at once (default 3)
-  --jobs J             labtest -j per mutant (default 4); the reference runs with P*J
+  --jobs J             labtest -j per mutant (default 4)
+  --ref-jobs J         labtest -j for the reference (default 8)
   --only REGEX         only the mutants whose name matches (bash regex)
   --no-reference       skip the reference run
   --list FILE          mutant catalogue (default tests/mutants/mutants.list)
@@ -55,6 +56,7 @@ runs=3
 ref_runs=1
 parallel=3
 jobs=4
+ref_jobs=8
 only=""
 reference=1
 list="$here/tests/mutants/mutants.list"
@@ -71,6 +73,7 @@ while (($#)); do
     --ref-runs) ref_runs="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --ref-jobs) ref_jobs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
     --no-reference) reference=0; shift ;;
     --list) list="$2"; shift 2 ;;
@@ -84,7 +87,7 @@ done
 
 die() { echo "mutants.sh: $*" >&2; exit 2; }
 [[ "$mode" == ci || "$mode" == full ]] || die "--mode must be ci or full"
-for n in "$runs" "$ref_runs" "$parallel" "$jobs"; do
+for n in "$runs" "$ref_runs" "$parallel" "$jobs" "$ref_jobs"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive count"
 done
 command -v jq >/dev/null || die "needs jq (apt-get install jq)"
@@ -111,20 +114,21 @@ mapfile -t parts < <(awk '{print $1}' "$out/tests.txt" | sort -un)
 has_part() { local p; for p in "${parts[@]}"; do [[ "$p" == "$1" ]] && return 0; done; return 1; }
 
 # The mutants: name, home part, kind; plugin file beside the reference.
-names=() homes=() kinds=()
-while read -r name home kind _; do
+names=() homes=() kinds=() equivs=()
+while read -r name home kind equiv _; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   [[ -n "$only" && ! "$name" =~ $only ]] && continue
   [[ "$kind" == raft || "$kind" == kv ]] || die "$list: '$name' has kind '$kind' (raft or kv)"
-  names+=("$name") homes+=("$home") kinds+=("$kind")
+  [[ -z "$equiv" || "$equiv" == equivalent ]] || die "$list: '$name': 4th field '$equiv' (only 'equivalent')"
+  names+=("$name") homes+=("$home") kinds+=("$kind") equivs+=("${equiv:+1}")
 done < "$list"
 if ((report_only)); then  # only the mutants that have results
-  keep_n=() keep_h=() keep_k=()
+  keep_n=() keep_h=() keep_k=() keep_e=()
   for i in "${!names[@]}"; do
     [[ -f "$out/runs/${names[$i]}.meta" ]] || continue
-    keep_n+=("${names[$i]}") keep_h+=("${homes[$i]}") keep_k+=("${kinds[$i]}")
+    keep_n+=("${names[$i]}") keep_h+=("${homes[$i]}") keep_k+=("${kinds[$i]}") keep_e+=("${equivs[$i]}")
   done
-  names=("${keep_n[@]}") homes=("${keep_h[@]}") kinds=("${keep_k[@]}")
+  names=("${keep_n[@]}") homes=("${keep_h[@]}") kinds=("${keep_k[@]}") equivs=("${keep_e[@]}")
 fi
 plugin_of() { echo "$build/reference/mutants/libraftlab_mutant_$1.so"; }
 for name in "${names[@]}"; do
@@ -148,12 +152,17 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 
 # Runs one mutant; writes runs/<name>.meta: "rc wall_s" lines and the list
 # of results files.
-run_mutant() {  # name kind home
+run_mutant() {  # name kind home equivalent
   local name="$1" kind="$2" home="$3" t0 rc=0 p
   t0="$(now)"
   local plugin; plugin="$(plugin_of "$name")"
   local -a todo; read -r -a todo <<< "$(parts_for "$kind" "$home")"
   : > "$out/runs/$name.meta"
+  if [[ "$mode" == ci && -n "$4" ]]; then  # no test can catch it: not worth CI time
+    echo "wall 0" >> "$out/runs/$name.meta"
+    echo "status skipped" >> "$out/runs/$name.meta"
+    return
+  fi
   if ((${#todo[@]} == 0)); then
     echo "status noparts" >> "$out/runs/$name.meta"
     return
@@ -193,10 +202,10 @@ if ((report_only)); then
   ((reference)) && read -r ref_rc ref_wall < "$out/runs/reference.meta"
 elif ((reference)); then
   t0="$(now)"
-  echo "reference: every part, $ref_runs run(s), -j $((parallel * jobs)) ..."
+  echo "reference: every part, $ref_runs run(s), -j $ref_jobs ..."
   joined="$(IFS=,; echo "${parts[*]}")"
   "$labtest" "${common[@]}" --plugin "$build/reference/libraftlab_reference.so" --part "$joined" \
-    --repeat "$ref_runs" -j "$((parallel * jobs))" --output "json:$out/runs/reference.json" \
+    --repeat "$ref_runs" -j "$ref_jobs" --output "json:$out/runs/reference.json" \
     --output-dir "$out/runs/reference-out" > "$out/runs/reference.txt" 2>&1
   ref_rc=$?
   ref_wall="$(elapsed "$t0")"
@@ -209,7 +218,7 @@ running=0
 ((report_only)) && names_to_run=() || names_to_run=("${!names[@]}")
 for i in "${names_to_run[@]}"; do
   while ((running >= parallel)); do wait -n; running=$((running - 1)); done
-  ( run_mutant "${names[$i]}" "${kinds[$i]}" "${homes[$i]}"
+  ( run_mutant "${names[$i]}" "${kinds[$i]}" "${homes[$i]}" "${equivs[$i]}"
     echo "  $(awk '/^wall/ {w=$2} END {printf "%6ss", w}' "$out/runs/${names[$i]}.meta")  ${names[$i]}" ) &
   running=$((running + 1))
 done
@@ -219,7 +228,7 @@ total_wall="$(elapsed "$t_start")"
 # 3. The report. A test run catches a mutant when its verdict is a failure
 # (fail, timeout, crash, cpu-limit); "error" (the child could not run the
 # test) is a harness problem, not a catch.
-meta_json() {  # name home kind -> one JSON object describing the mutant's runs
+meta_json() {  # name home kind equivalent -> one JSON object describing the mutant's runs
   local name="$1" jsons=() rcs=() wall=0 status=""
   while read -r k v; do
     case "$k" in
@@ -232,11 +241,13 @@ meta_json() {  # name home kind -> one JSON object describing the mutant's runs
   local runs_json='[]'
   ((${#jsons[@]})) && runs_json="$(jq -s '[.[] | .tests[]? | {test, part, verdict, seed, message, reason, rerun}]' "${jsons[@]}")"
   jq -n --arg name "$name" --argjson home "$2" --arg kind "$3" --argjson wall "$wall" \
+    --argjson equivalent "$([[ -n "$4" ]] && echo true || echo false)" \
     --arg status "$status" --argjson rcs "[$(IFS=,; echo "${rcs[*]:-}")]" \
     --argjson runs "$runs_json" --argjson files "$(printf '%s\n' "${jsons[@]:-}" | jq -R . | jq -s 'map(select(. != ""))')" '
     def caught: .verdict as $v | ["fail", "timeout", "crash", "cpu-limit"] | index($v) != null;
     ($runs | map(select(caught))) as $c
-    | { name: $name, part: $home, kind: $kind, wall_s: $wall, exit_codes: $rcs, results: $files,
+    | { name: $name, part: $home, kind: $kind, equivalent: $equivalent, not_run: ($status == "skipped"),
+        wall_s: $wall, exit_codes: $rcs, results: $files,
         catches: ($c | map({test, verdict, message: (.message // "" | .[0:400]), seed, rerun})),
         error: (if $status == "noparts" then "the catalogue has no part for it"
                 elif ($rcs | map(select(. > 1)) | length) > 0 then "labtest exit \($rcs | map(select(. > 1)) | first)"
@@ -245,7 +256,7 @@ meta_json() {  # name home kind -> one JSON object describing the mutant's runs
         cells: ($runs | group_by(.test) | map({key: .[0].test, value: {runs: length, caught: (map(select(caught)) | length)}}) | from_entries) }'
 }
 
-mutants_json="$(for i in "${!names[@]}"; do meta_json "${names[$i]}" "${homes[$i]}" "${kinds[$i]}"; done | jq -s .)"
+mutants_json="$(for i in "${!names[@]}"; do meta_json "${names[$i]}" "${homes[$i]}" "${kinds[$i]}" "${equivs[$i]}"; done | jq -s .)"
 ref_json='null'
 if ((reference)); then
   if [[ -s "$out/runs/reference.json" ]]; then
@@ -273,13 +284,14 @@ jq -n --arg mode "$mode" --argjson runs "$([[ $mode == full ]] && echo "$runs" |
               first_catch: ($real[0] // null),
               discounted: (.catches | map(.test) | unique | map(select(. as $t | $ref_failed | index($t)))) }
       | del(.catches))) as $mutants
-  | ($mutants | map(select(.caught | not)) | map(.name)) as $survivors
+  | ($mutants | map(select((.caught | not) and (.equivalent | not))) | map(.name)) as $survivors
+  | ($mutants | map(select(.equivalent and (.caught | not))) | map(.name)) as $equivalent
   | ($mutants | map(select(.error != "")) | map(.name)) as $errors
   | ($reference != null and (($reference.failed | length) > 0 or $reference.exit_code != 0)) as $ref_bad
   | { format: "raftlab-kill-matrix", format_version: 1, mode: $mode, runs_per_test: $runs,
       started: $started, wall_s: $wall, config: $config, parallel: $parallel, jobs: $jobs,
       seed: $seed, tests: $tests, reference: $reference, mutants: $mutants,
-      survivors: $survivors, errors: $errors,
+      survivors: $survivors, equivalent_uncaught: $equivalent, errors: $errors,
       verdict: (if ($survivors | length) == 0 and ($errors | length) == 0 and ($ref_bad | not) then "PASS" else "FAIL" end) }' \
   > "$out/kill_matrix.json.tmp" && mv "$out/kill_matrix.json.tmp" "$out/kill_matrix.json"
 
@@ -317,7 +329,9 @@ jq -r '
     "mutants:",
     (.mutants[] | "  \(.name | . + " " * (25 - length)) part \(.part)  "
       + (if .error != "" then "ERROR (\(.error))  " else "" end)
-      + (if .caught then "caught in \(.wall_s) s by \(.caught_by | join(", "))\n      first: \(.first_catch.test) \(.first_catch.verdict): \(.first_catch.message | gsub("\n"; " ") | .[0:160])"
+      + (if .not_run then "equivalent, not run in ci mode"
+         elif .caught then "caught in \(.wall_s) s by \(.caught_by | join(", "))\n      first: \(.first_catch.test) \(.first_catch.verdict): \(.first_catch.message | gsub("\n"; " ") | .[0:160])"
+         elif .equivalent then "survived, as an equivalent mutant must (\(.wall_s) s)"
          else "SURVIVED (\(.wall_s) s)" end)),
     "",
     (if .reference == null then "reference: not run"
@@ -325,7 +339,7 @@ jq -r '
      else "reference: FAILED \(.reference.failed | length) of \(.reference.runs) runs (exit \(.reference.exit_code)):",
           (.reference.failed[] | "  \(.test) \(.verdict): \(.message // "" | gsub("\n"; " ") | .[0:200])\n    rerun: \(.rerun // "")")
      end),
-    "VERDICT: \(.verdict): \(.mutants | length) mutants, \(.mutants | map(select(.caught)) | length) caught, \(.survivors | length) survived\(if (.survivors | length) > 0 then " (" + (.survivors | join(", ")) + ")" else "" end), \(.errors | length) errors; reference \(if .reference == null then "not run" elif (.reference.failed | length) == 0 and .reference.exit_code == 0 then "passed" else "FAILED" end); \(.wall_s) s"
+    "VERDICT: \(.verdict): \(.mutants | length) mutants, \(.mutants | map(select(.caught)) | length) caught, \(.survivors | length) survived\(if (.survivors | length) > 0 then " (" + (.survivors | join(", ")) + ")" else "" end), \(.equivalent_uncaught | length) equivalent not caught, \(.errors | length) errors; reference \(if .reference == null then "not run" elif (.reference.failed | length) == 0 and .reference.exit_code == 0 then "passed" else "FAILED" end); \(.wall_s) s"
 ' "$out/kill_matrix.json" > "$out/kill_matrix.txt"
 cat "$out/kill_matrix.txt"
 echo "report: $out/kill_matrix.txt, $out/kill_matrix.json"

@@ -199,6 +199,10 @@ void KeySearch::Run(KeyResult* out) {
   int e = next_[head_];
   int first_variant = 0;
   int64_t steps = 0;
+  // An entry holds the bit set of linearized operations plus the state
+  // (about 64 bytes with its bookkeeping).
+  const size_t entry_bytes = 64 + bits_.size() * sizeof(bits_[0]);
+  const size_t max_entries = std::min(opt_.max_cache_entries, opt_.max_cache_bytes / entry_bytes);
   out->result = CheckResult::kOk;
   while (next_[head_] != head_) {
     if (++steps % kPollEvery == 0 && budget_.Expired()) {
@@ -222,7 +226,7 @@ void KeySearch::Run(KeyResult* out) {
       }
       first_variant = 0;
       e = placed ? next_[head_] : next_[e];
-      if (cache.size() > opt_.max_cache_entries) {
+      if (cache.size() > max_entries) {
         out->result = CheckResult::kUnknown;
         break;
       }

@@ -54,6 +54,11 @@ struct CheckOptions {
   // kUnknown (each entry costs about 24 bytes plus one bit per operation of
   // the key).
   size_t max_cache_entries = size_t{1} << 24;
+  // Memory guard in bytes, for keys with many operations, where one entry's
+  // bit set is large: the entry limit becomes at most this many bytes'
+  // worth. The test child runs under a memory limit (RLIMIT_AS), so the
+  // checker must give up (kUnknown) long before reaching it.
+  size_t max_cache_bytes = size_t{768} << 20;
 };
 
 // One step of a linearization: the operation and which successor of the

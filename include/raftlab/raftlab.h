@@ -468,6 +468,11 @@ typedef struct raftlab_kvserver_ext {
  * The KV client. host->call(i, ...) reaches KV server i (0 <= i <
  * nservers); the clerk remembers the leader and retries. Many clerks run
  * at once, each driven by its own harness thread.
+ *   A clerk has no kill(): the harness stops one (at the end of a test, or
+ *   when its servers are shut down) by making host->killed() return 1, after
+ *   which host->call() fails at once. get() and put() must then return
+ *   promptly (RAFTLAB_ERR_KILLED); a clerk that keeps retrying is reported as
+ *   stuck. Check host->killed() in every retry loop.
  */
 typedef struct raftlab_clerk_ext {
   uint32_t struct_size;
