@@ -11,6 +11,14 @@
 //                    every server within a fraction of a heartbeat
 //                    interval. Catches a leader that waits for the next
 //                    heartbeat to ship a new command.
+//   leader_churn     (part 1) the leader is cut off again and again; each
+//                    time the others must elect a new one within MIT's
+//                    5 s, on a lossy network. Catches election timeouts that are not random:
+//                    followers that heard the same heartbeat time out
+//                    together and split the vote, round after round.
+//   new_leader_bytes (part 2) a new leader must not resend the log its
+//                    followers already hold. Catches nextIndex[] (and
+//                    matchIndex[]) not reset on election.
 //   rejoin_rpc_count (part 2) a deposed leader rejoins; the second after
 //                    must cost few RPCs. Catches a leader that ignores the
 //                    higher term in replies and keeps retrying.
@@ -195,6 +203,72 @@ RAFTLAB_REGISTER_SCENARIO({"rejoin_rpc_count",
                            {ServersParam(3), ReliableParam(true),
                             IntParam("max_rpcs", 60, "RPCs allowed in the second after the old leader rejoins")},
                            &RejoinRpcCount});
+
+// leader_churn: `rounds` times, cut the leader off; the rest (a majority)
+// must elect a new leader within CheckOneLeader's 5 s; then the old leader
+// comes back. Every follower reset its election timer on the same
+// heartbeat, so without randomised timeouts (section 5.2) they all start
+// an election at once and split the vote, again and again. The elections
+// run on an unreliable network (MIT's elections must work there too).
+void LeaderChurn(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  for (int64_t round = 1; round <= p.Int("rounds"); round++) {
+    const int leader = c.CheckOneLeader();
+    // Heartbeats on a reliable network reach every follower at about the
+    // same moment; the election then runs on a lossy network whose delays
+    // (up to 27 ms) let simultaneous candidates miss each other's requests.
+    c.SetReliable(false);
+    c.Disconnect(leader);
+    c.CheckOneLeader();
+    c.SetReliable(true);
+    c.Connect(leader);
+  }
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"leader_churn", "the leader fails again and again; a new one is elected every time",
+                           {ServersParam(5), ReliableParam(true),
+                            IntParam("rounds", 15, "leader failures")},
+                           &LeaderChurn});
+
+// new_leader_bytes: `commands` large commands are committed everywhere;
+// then the leader is cut off and another server, never leader before,
+// takes over. Figure 2: on election a leader sets nextIndex[] to its last
+// log index + 1 (and matchIndex[] to 0), so with followers that already
+// hold the log, the election and one more small agreement cost only
+// headers: at most `max_bytes` (MIT 3B-rpc-bytes' slack). A leader that
+// keeps nextIndex[] from before (1 on a server never leader) sends the
+// whole log again to every follower.
+void NewLeaderBytes(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  const int n = c.n();
+  for (int64_t k = 0; k < p.Int("commands"); k++) {
+    c.One(c.RandomString(static_cast<size_t>(p.Int("command_bytes"))), n, false);
+  }
+  const int leader1 = c.CheckOneLeader();
+  const int64_t bytes0 = c.BytesTotal();
+  c.Disconnect(leader1);
+  c.CheckOneLeader();
+  c.One(IntCommand(7), n - 1, true);
+  const int64_t got = c.BytesTotal() - bytes0;
+  if (got > p.Int("max_bytes")) {
+    c.Fail("a new leader cost " + std::to_string(got) + " RPC bytes for its election and one small agreement (at "
+           "most " + std::to_string(p.Int("max_bytes")) + "): initialise nextIndex[] to your last log index + 1 "
+           "on election (Figure 2), do not resend what followers already have");
+  }
+  c.Connect(leader1);
+  c.One(IntCommand(8), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"new_leader_bytes", "a new leader does not resend the log its followers already hold",
+                           {ServersParam(3), ReliableParam(true),
+                            IntParam("commands", 30, "large commands committed before the leader fails"),
+                            IntParam("command_bytes", 5000, "size of each large command"),
+                            IntParam("max_bytes", 50000, "RPC bytes allowed for the new election and one agreement")},
+                           &NewLeaderBytes});
 
 }  // namespace
 }  // namespace raftlab::scenarios

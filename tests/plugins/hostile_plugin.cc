@@ -78,6 +78,10 @@ struct Peer {
   const raftlab_host* h = p->host;
 #if defined(HOSTILE_CRASH_HANDLER)
   if (p->me != 0) return;  // peer 0 pokes peer 1 until someone crashes
+  // Let the harness make and connect every peer first: a call to a peer that
+  // is not there yet fails only after labrpc's long delay (up to 7 s), which
+  // would outlast the scenario.
+  h->sleep_ns(h, 150 * 1000 * 1000);
   raftlab_sink discard{nullptr, [](raftlab_sink*, const uint8_t*, size_t) {}};
   while (!h->killed(h)) {
     h->call(h, 1 % p->npeers, "Raft.Poke", nullptr, 0, &discard);
