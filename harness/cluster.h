@@ -70,6 +70,15 @@ struct ClusterOptions {
 };
 
 class ClusterPeer;  // cluster_peer.h: one incarnation of one peer
+struct ReplayRecorder;  // cluster_replay.cc
+
+// A request one peer sent another, as recorded for a later replay.
+struct RecordedRequest {
+  int from = -1;
+  int to = -1;
+  std::string method;  // "Raft.<whatever the plugin named it>"
+  std::vector<uint8_t> request;
+};
 
 class Cluster {
  public:
@@ -102,6 +111,20 @@ class Cluster {
   bool IsConnected(int i) const;
   void SetReliable(bool reliable);
   void SetLongReordering(bool on);
+
+  // --- late duplicates (cluster_replay.cc) ---------------------------------------
+  // Real networks deliver old messages late, and twice; a correct Raft
+  // ignores a stale term and an outdated snapshot. StartRecording(i) keeps a
+  // copy of every request peer i's current incarnation gets through to a
+  // server (at most kMaxRecordedBytes in all), until StopRecording(), which
+  // returns them in the order they were sent. One recording at a time.
+  static constexpr size_t kMaxRecordedBytes = size_t{64} << 20;
+  void StartRecording(int from);
+  std::vector<RecordedRequest> StopRecording();
+  // Delivers r again to peer r.to when it is up and connected (false
+  // otherwise), as a duplicate the network held back: the plugin's handler
+  // runs and its reply is thrown away.
+  bool Replay(const RecordedRequest& r);
 
   // --- the Raft API ----------------------------------------------------------
   struct StartResult {
@@ -179,6 +202,7 @@ class Cluster {
   Runtime& rt_;
   std::unique_ptr<labrpc::Network> net_;
   std::unique_ptr<labrpc::Mesh> mesh_;
+  std::shared_ptr<ReplayRecorder> recorder_;  // scenario thread only; null when not recording
   ApplyChecker checker_;
   ElectionSafety safety_;
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/baseline.h"
+#include "harness/catalogue_snapshot.h"
 #include "harness/config.h"
 #include "harness/grading.h"
 #include "harness/interrupt.h"
@@ -344,14 +345,21 @@ int RunCommand(const Options& o, const Environment& env) {
   ro.verbose = o.verbose;
   ro.keep_passed_output = o.keep_passed_output;
   ro.memory_limit_bytes = o.memory_limit_mb << 20;
+  // The children read a copy: editing the YAML mid-run changes no run.
+  auto snapshot = SnapshotCatalogue(ro.config_path, info.run_dir);
+  if (!snapshot.ok()) {
+    fmt::print(env.err, "labtest: {}\n", snapshot.status().message());
+    RemoveRunDirIfUnused(info.run_dir);
+    return kExitInternal;
+  }
+  ro.config_path = *snapshot;
   TestRunner runner(*rt, ro);
 
   reporters.RunStart(info);
   for (auto& f : files) {
     if (!f->status().ok()) {
       fmt::print(env.err, "labtest: --output {}:{}: {}\n", f->format_name(), f->path(), f->status().message());
-      std::error_code ec;
-      fs::remove(info.run_dir, ec);  // still empty
+      RemoveRunDirIfUnused(info.run_dir);  // nothing ran yet
       return kExitUsage;
     }
   }
@@ -376,9 +384,8 @@ int RunCommand(const Options& o, const Environment& env) {
   summary.interrupt_signal = run.signal;
   summary.stopped_by_failure = run.outcome.stopped_by_failure;
   summary.jobs = std::max(1, run.outcome.workers);
-  std::error_code ec;
-  fs::remove(info.run_dir, ec);  // only succeeds when empty: nothing failed, nothing kept
-  if (fs::exists(info.run_dir, ec)) summary.output_dir = info.run_dir;
+  // Removed unless a failed (or --keep-output) run kept files there.
+  if (RemoveRunDirIfUnused(info.run_dir)) summary.output_dir = info.run_dir;
   reporters.RunEnd(summary);
   int code = summary.runs_failed > 0 ? kExitTestFailed : kExitAllPassed;
   for (auto& f : files) {

@@ -146,7 +146,7 @@ std::string JsonReporter::Document() const {
   const json head = {
       {"format", "raftlab-run"},
       {"format_version", kFormatVersion},
-      {"state", finished_ ? "finished" : "running"},
+      {"state", !finished_ ? "running" : summary_.interrupted ? "interrupted" : "finished"},
       {"run", RunJson(info_, options_.meta, book_.plan(), book_.policy())},
       {"summary", SummaryJson(book_, scores, finished_, summary_)},
   };

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -23,6 +24,7 @@
 #include "harness/result.h"
 #include "harness/student_log.h"
 #include "harness/test_context.h"
+#include "harness/timing.h"
 #include "runtime/real_runtime.h"
 #include "runtime/rng.h"
 
@@ -104,6 +106,42 @@ Ending RunScenario(const ScenarioInfo& scenario, ChildTestContext& ctx) {
                                          CurrentExceptionType())};
   }
 }
+
+// The hand-over between the scenario thread and the child's main thread,
+// which waits for the scenario to end but gives up on it when it stays
+// stuck after a failure reported from another thread.
+class ScenarioRun {
+ public:
+  explicit ScenarioRun(Runtime& rt) : rt_(rt), mu_(rt.make_mutex()), cv_(rt.make_cond()) {}
+
+  // On the scenario thread, last.
+  void Finish(Ending e) {
+    MutexLock l(*mu_);
+    ending_ = std::move(e);
+    cv_->notify_all();
+  }
+
+  // The scenario's ending; nullopt when ctx had failed `grace` ago and the
+  // scenario still had not ended.
+  std::optional<Ending> Await(const ChildTestContext& ctx, Nanos grace) {
+    constexpr Nanos kPoll = std::chrono::milliseconds(200);  // how soon a failure is noticed
+    std::optional<Nanos> failed_at;
+    MutexLock l(*mu_);
+    while (!ending_) {
+      const Nanos now = rt_.now();
+      if (!failed_at && ctx.failed()) failed_at = now;
+      if (failed_at && now - *failed_at >= grace) return std::nullopt;
+      cv_->wait_until(*mu_, now + kPoll);
+    }
+    return ending_;
+  }
+
+ private:
+  Runtime& rt_;
+  std::unique_ptr<Mutex> mu_;
+  std::unique_ptr<CondVar> cv_;
+  std::optional<Ending> ending_ GUARDED_BY(*mu_);
+};
 
 }  // namespace
 
@@ -251,14 +289,31 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   ChildTestContext ctx(*spec, r.seed, *rt, **plugin, o.timeout_scale, log->get(), start);
   ctx.Event(fmt::format("test {} (repetition {}), seed {}", spec->name, o.repetition, r.seed));
   for (const std::string& e : sandbox_events) ctx.Event(e);
-  Ending ending;
-  std::unique_ptr<Thread> thread =
-      rt->spawn("scenario", [&] { ending = RunScenario(*scenario, ctx); });
-  thread->join();
+  ScenarioRun run(*rt);
+  std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(*scenario, ctx)); });
+  const Nanos grace = std::chrono::duration_cast<Nanos>(
+      std::chrono::duration<double>(timing::kAbandonAfterFailure) * o.timeout_scale);
+  std::optional<Ending> ending = run.Await(ctx, grace);
   r.duration_s = std::chrono::duration<double>(rt->now() - start).count();
+  if (!ending) {
+    // The scenario thread is stuck (in the plugin, as a rule) after a check
+    // on another thread failed the test: report that failure now. Finish()
+    // ends the process, so the stuck thread is never joined.
+    thread->detach();
+    r.verdict = Verdict::kFail;
+    r.message = fmt::format(
+        "{} (the test thread was still blocked {:g} s after this failure, most likely inside a call into your "
+        "code waiting for a lock your code holds; the test was stopped there)",
+        ctx.failure_message(), timing::kAbandonAfterFailure.count() * o.timeout_scale);
+    r.events = ctx.events(&r.events_dropped);
+    r.log_tail = (*log)->Tail();
+    r.log_lines = (*log)->lines();
+    Finish(r, result_fd);
+  }
+  thread->join();
 
-  r.verdict = ending.verdict;
-  r.message = ending.message;
+  r.verdict = ending->verdict;
+  r.message = ending->message;
   if (r.verdict == Verdict::kPass && ctx.failed()) {
     // A check on another thread failed after the scenario's last look.
     r.verdict = Verdict::kFail;

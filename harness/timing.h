@@ -106,4 +106,12 @@ inline constexpr int kSnapshotInterval = 10;
 // The applier's watchdog on a snapshot() call it makes (see kHarnessCallBound).
 inline constexpr seconds kSnapshotCallBound{5};
 
+// The test child: once a check on another thread has failed the test, the
+// scenario thread gets this long to notice and tear down. Past it the thread
+// is taken to be stuck in a call into the plugin (typically a deadlock on the
+// plugin's own lock) and the child reports the failure without it, instead of
+// waiting for the test's whole timeout. Teardown kills every peer with a 5 s
+// bound each (kill_bound) but in parallel, so 15 s leaves room for it.
+inline constexpr seconds kAbandonAfterFailure{15};
+
 }  // namespace raftlab::timing

@@ -58,6 +58,12 @@ std::vector<std::shared_ptr<ClientEnd>> Mesh::MakeEndsFor(int i) {
   return ends;
 }
 
+std::vector<std::string> Mesh::EndNames(int i) const {
+  assert(i >= 0 && i < n_);
+  MutexLock l(*mu_);
+  return ends_[i];
+}
+
 std::vector<std::shared_ptr<ClientEnd>> Mesh::MakeClientEnds(const std::string& client,
                                                              const std::vector<int>& servers) {
   MutexLock l(*mu_);

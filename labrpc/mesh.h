@@ -58,6 +58,9 @@ class Mesh {
   void Heal();
   bool IsConnected(int i) const;   // in some group
   std::string ServerName(int i) const;
+  // The names of peer i's current ends, index j: the end i->j (empty before
+  // MakeEndsFor(i)).
+  std::vector<std::string> EndNames(int i) const;
   int size() const { return n_; }
 
  private:

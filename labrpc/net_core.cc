@@ -39,7 +39,8 @@ NetCore::NetCore(Runtime& r, uint64_t seed)
       pool(r, "labrpc-h"),
       rng_mu(r.make_mutex()),
       rng(DeriveSeed(seed, "labrpc/network")),
-      sink_mu(r.make_mutex()) {}
+      sink_mu(r.make_mutex()),
+      tap_mu(r.make_mutex()) {}
 
 void NetCore::ObserveLocked(NetDecision::Kind what, const std::string& end, int64_t value) {
   if (observer) observer(NetDecision{what, end, value});
@@ -88,6 +89,16 @@ void NetCore::ReportError(const std::string& msg) {
     s = sink;
   }
   if (s) s(msg);
+}
+
+void NetCore::Tap(const std::string& end, const std::string& server, std::string_view svc_meth, const Bytes& req) {
+  if (!tapped.load(std::memory_order_acquire)) return;
+  std::shared_ptr<const std::function<void(const TappedRequest&)>> t;
+  {
+    MutexLock l(*tap_mu);
+    t = tap;
+  }
+  if (t) (*t)(TappedRequest{end, server, std::string(svc_meth), req});
 }
 
 std::shared_ptr<ServerSlot> NetCore::SlotLocked(const std::string& name) {
@@ -170,6 +181,7 @@ bool NetCore::Call(EndState& end, std::string_view svc_meth, const Bytes& req, B
     }
   }
 
+  Tap(end.name, slot->name, svc_meth, req);
   st->server = server;
   st->method = method;
   st->req = req;  // the handler may outlive this Call: it gets its own copy

@@ -105,6 +105,12 @@ struct NetCore {
   std::function<void(const NetDecision&)> observer GUARDED_BY(*rng_mu);  // Network::SetDecisionObserver
   const std::unique_ptr<Mutex> sink_mu;
   std::function<void(const std::string&)> sink GUARDED_BY(*sink_mu);
+  // Network::SetRequestTap: copied out under tap_mu, called without it.
+  // `tapped` lets the Call path skip the lock when there is no tap.
+  void Tap(const std::string& end, const std::string& server, std::string_view svc_meth, const Bytes& req);
+  const std::unique_ptr<Mutex> tap_mu;
+  std::shared_ptr<const std::function<void(const TappedRequest&)>> tap GUARDED_BY(*tap_mu);
+  std::atomic<bool> tapped{false};
 
   friend class Network;
 };

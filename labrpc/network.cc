@@ -99,6 +99,27 @@ void Network::SetErrorSink(std::function<void(const std::string&)> sink) {
   core_->sink = std::move(sink);
 }
 
+void Network::SetRequestTap(std::function<void(const TappedRequest&)> tap) {
+  MutexLock l(*core_->tap_mu);
+  core_->tapped.store(static_cast<bool>(tap), std::memory_order_release);
+  core_->tap = tap ? std::make_shared<const std::function<void(const TappedRequest&)>>(std::move(tap)) : nullptr;
+}
+
+bool Network::Deliver(const std::string& server, std::string_view svc_meth, const Bytes& req) {
+  std::shared_ptr<Server> s;
+  {
+    MutexLock l(*core_->mu);
+    if (core_->cleaned) return false;
+    auto it = core_->servers.find(server);
+    if (it == core_->servers.end() || !it->second->server) return false;
+    s = it->second->server;
+  }
+  return core_->pool.Submit([s, method = std::string(svc_meth), req] {
+    Bytes discarded;
+    s->Dispatch(method, req, &discarded);  // a late duplicate: nobody waits for the reply
+  });
+}
+
 void Network::SetDecisionObserver(std::function<void(const NetDecision&)> observer) {
   MutexLock l(*core_->rng_mu);
   core_->observer = std::move(observer);

@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "labrpc/client_end.h"
 #include "labrpc/server.h"
@@ -59,6 +60,14 @@ struct NetDecision {
   std::string end;  // the ClientEnd's name
   int64_t value = 0;
   bool operator==(const NetDecision&) const = default;
+};
+
+// A request the network delivered to a server (Network::SetRequestTap).
+struct TappedRequest {
+  std::string end;     // the ClientEnd it came through
+  std::string server;  // the server name it reached
+  std::string method;  // "Service.Method"
+  Bytes request;
 };
 
 class Network {
@@ -105,6 +114,18 @@ class Network {
   // quick and must not call into the Network. Empty: none (the default).
   void SetDecisionObserver(std::function<void(const NetDecision&)> observer);
 
+  // Receives a copy of every request about to reach a server's dispatcher
+  // (after the unreliable network's delay and drop), on the thread of the
+  // Call and under no labrpc lock: it must be quick and must not call into
+  // the Network. Empty: none (the default). For tests that replay traffic.
+  void SetRequestTap(std::function<void(const TappedRequest&)> tap);
+  // Delivers `req` to the server now registered under `server` as a
+  // duplicate the network delivered late: the handler runs on a pooled
+  // thread and its reply is thrown away. It is not a Call: the totals
+  // (GetTotalCount, GetTotalBytes, method stats) do not count it; the
+  // server's GetCount does. False when no such server exists or the network
+  // is cleaned up. Never waits for the handler.
+  bool Deliver(const std::string& server, std::string_view svc_meth, const Bytes& req);
   // Later Calls return false at once; Calls waiting on a handler or a timer
   // return false within 100 ms. Never waits for handlers. Idempotent.
   void Cleanup();

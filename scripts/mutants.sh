@@ -6,10 +6,10 @@
 # results file.
 #
 # Two modes:
-#   --mode ci    (default) each mutant stops at its first failing test: its
-#                home part runs first (-x), then the other parts, one by one,
-#                until a test fails. One run per mutant. This is CTest's
-#                mutants.kill_matrix.
+#   --mode ci    (default) each mutant stops at its first failing test: the
+#                tests of its try=REGEX field run first (-x), then its home
+#                part, then the other parts, one by one, until a test fails.
+#                One run per mutant. This is CTest's mutants.kill_matrix.
 #   --mode full  every applicable test, --runs N times per mutant, no early
 #                stop: the figures of reference/MUTANTS.md.
 # The reference runs first, alone (its timing tests then see an idle
@@ -114,21 +114,30 @@ mapfile -t parts < <(awk '{print $1}' "$out/tests.txt" | sort -un)
 has_part() { local p; for p in "${parts[@]}"; do [[ "$p" == "$1" ]] && return 0; done; return 1; }
 
 # The mutants: name, home part, kind; plugin file beside the reference.
-names=() homes=() kinds=() equivs=()
-while read -r name home kind equiv _; do
+names=() homes=() kinds=() equivs=() tries=()
+while read -r name home kind rest; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   [[ -n "$only" && ! "$name" =~ $only ]] && continue
   [[ "$kind" == raft || "$kind" == kv ]] || die "$list: '$name' has kind '$kind' (raft or kv)"
-  [[ -z "$equiv" || "$equiv" == equivalent ]] || die "$list: '$name': 4th field '$equiv' (only 'equivalent')"
-  names+=("$name") homes+=("$home") kinds+=("$kind") equivs+=("${equiv:+1}")
+  equiv="" try=""
+  for field in $rest; do
+    case "$field" in
+      equivalent) equiv=1 ;;
+      try=?*) try="${field#try=}" ;;
+      *) die "$list: '$name': field '$field' (only 'equivalent' or 'try=REGEX')" ;;
+    esac
+  done
+  names+=("$name") homes+=("$home") kinds+=("$kind") equivs+=("$equiv") tries+=("$try")
 done < "$list"
 if ((report_only)); then  # only the mutants that have results
-  keep_n=() keep_h=() keep_k=() keep_e=()
+  keep_n=() keep_h=() keep_k=() keep_e=() keep_t=()
   for i in "${!names[@]}"; do
     [[ -f "$out/runs/${names[$i]}.meta" ]] || continue
     keep_n+=("${names[$i]}") keep_h+=("${homes[$i]}") keep_k+=("${kinds[$i]}") keep_e+=("${equivs[$i]}")
+    keep_t+=("${tries[$i]}")
   done
   names=("${keep_n[@]}") homes=("${keep_h[@]}") kinds=("${keep_k[@]}") equivs=("${keep_e[@]}")
+  tries=("${keep_t[@]}")
 fi
 plugin_of() { echo "$build/reference/mutants/libraftlab_mutant_$1.so"; }
 for name in "${names[@]}"; do
@@ -152,8 +161,8 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
 
 # Runs one mutant; writes runs/<name>.meta: "rc wall_s" lines and the list
 # of results files.
-run_mutant() {  # name kind home equivalent
-  local name="$1" kind="$2" home="$3" t0 rc=0 p
+run_mutant() {  # name kind home equivalent try
+  local name="$1" kind="$2" home="$3" try="$5" t0 rc=0 p
   t0="$(now)"
   local plugin; plugin="$(plugin_of "$name")"
   local -a todo; read -r -a todo <<< "$(parts_for "$kind" "$home")"
@@ -168,6 +177,18 @@ run_mutant() {  # name kind home equivalent
     return
   fi
   if [[ "$mode" == ci ]]; then
+    if [[ -n "$try" ]]; then
+      # The tests known to catch it go first; if they all pass, the parts
+      # follow in order as usual (a first-failure run in another order).
+      local base="$out/runs/$name.try" joined
+      joined="$(IFS=,; echo "${todo[*]}")"
+      "$labtest" "${common[@]}" --plugin "$plugin" --part "$joined" --filter "$try" -x -j "$jobs" \
+        --output "json:$base.json" --output-dir "$out/runs/$name-out" > "$base.txt" 2>&1
+      rc=$?
+      echo "json $base.json" >> "$out/runs/$name.meta"
+      echo "rc $rc" >> "$out/runs/$name.meta"
+      if ((rc != 0)); then todo=(); fi
+    fi
     for p in "${todo[@]}"; do
       local base="$out/runs/$name.part$p"
       "$labtest" "${common[@]}" --plugin "$plugin" --part "$p" -x -j "$jobs" \
@@ -218,7 +239,7 @@ running=0
 ((report_only)) && names_to_run=() || names_to_run=("${!names[@]}")
 for i in "${names_to_run[@]}"; do
   while ((running >= parallel)); do wait -n; running=$((running - 1)); done
-  ( run_mutant "${names[$i]}" "${kinds[$i]}" "${homes[$i]}" "${equivs[$i]}"
+  ( run_mutant "${names[$i]}" "${kinds[$i]}" "${homes[$i]}" "${equivs[$i]}" "${tries[$i]}"
     echo "  $(awk '/^wall/ {w=$2} END {printf "%6ss", w}' "$out/runs/${names[$i]}.meta")  ${names[$i]}" ) &
   running=$((running + 1))
 done

@@ -4,6 +4,7 @@
 // peers, applies, kill and restart) happen without a working Raft. Linked
 // into labtest_testing with the other test scenarios.
 #include "harness/cluster.h"
+#include "harness/commands.h"
 #include "harness/scenario.h"
 
 namespace raftlab {
@@ -31,6 +32,22 @@ RAFTLAB_REGISTER_SCENARIO({"test_cluster_life",
                            {{"servers", ParamType::kInt, int64_t{3}, "peers"},
                             {"settle_ms", ParamType::kInt, int64_t{300}, "time between the steps"}},
                            &ClusterLife});
+
+// Make `servers` peers and start one command on peer 0: with a start() that
+// never returns, the fixture's watch fails the test from another thread
+// while this thread stays stuck in the plugin (test_child.cc abandons it).
+void ClusterStart(TestContext& ctx) {
+  ClusterOptions o;
+  o.servers = static_cast<int>(ctx.params().Int("servers"));
+  Cluster c(ctx, o);
+  c.Start(0, IntCommand(42));
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"test_cluster_start",
+                           "make a cluster, start one command on peer 0, shut down",
+                           {{"servers", ParamType::kInt, int64_t{1}, "peers"}},
+                           &ClusterStart});
 
 }  // namespace
 }  // namespace raftlab

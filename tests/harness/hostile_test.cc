@@ -153,6 +153,16 @@ TEST_F(HostileTest, CallingTheHostAfterKillIsNamed) {
   EXPECT_THAT(r.message, HasSubstr("peer 0 (incarnation 1) called persist_save after kill"));
 }
 
+TEST_F(HostileTest, StuckScenarioThreadIsAbandonedAfterAFailure) {
+  RunnerOptions o = Options(RAFTLAB_HOSTILE_HANG_START);
+  o.timeout_scale = 0.2;  // watch 1 s, abandonment 3 s later, test timeout 24 s
+  TestResult r = Run("cluster-start", o);
+  // A timeout verdict would mean the child waited for the whole test timeout.
+  EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("peer 0: start() has not returned after 1 s"));
+  EXPECT_THAT(r.message, HasSubstr("the test thread was still blocked 3 s after this failure"));
+}
+
 // --- garbage applies: the apply checker's verdicts --------------------------
 
 TEST_F(HostileTest, ApplyAtIndexZeroFails) {

@@ -312,6 +312,7 @@ TEST_F(LabtestTest, FailedRunsKeepTheirFilesPassingOnesDoNot) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_TRUE(fs::exists(runs[0] / "fail-0" / "student.log"));
   EXPECT_FALSE(fs::exists(runs[0] / "pass-0"));
+  EXPECT_TRUE(fs::exists(runs[0] / "catalogue.yml"));  // the catalogue those runs read
 }
 
 TEST_F(LabtestTest, JobsRunTestProcessesInParallel) {
@@ -487,6 +488,39 @@ TEST_F(LabtestTest, InterruptKillsRunningTestsAndLeavesValidResultsFiles) {
   // The killed run left no folder behind (and pass kept none): the run
   // folder was empty and removed.
   EXPECT_TRUE(fs::is_empty(dir_ / "out"));
+}
+
+TEST_F(LabtestTest, EditingTheCatalogueMidRunChangesNoRun) {
+  const fs::path cfg = dir_ / "edited.yml";
+  {
+    std::ofstream y(cfg);
+    y << "version: 1\nparts:\n  - {part: 1, name: naps, points: 1}\ntests:\n"
+         "  - {name: nap, part: 1, points: 1, timeout: 20, scenario: test_sleep, params: {ms: 300}}\n";
+  }
+  pid_t pid = SpawnLabtest({"-f", cfg.string(), "--repeat", "4", "-j", "1", "--seed", "9"});
+  ASSERT_GT(pid, 0);
+  // Once the run folder holds the snapshot, break the original (timing-
+  // tolerant: polls up to 60 s for a loaded machine; the runs take 1.2 s).
+  const Nanos t0 = rt_->now();
+  bool seen = false;
+  while (!seen && rt_->now() - t0 < Millis(60000)) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_ / "out", ec), end; !ec && it != end; it.increment(ec)) {
+      if (fs::exists(it->path() / "catalogue.yml")) seen = true;
+    }
+    if (!seen) rt_->sleep_for(Millis(10));
+  }
+  ASSERT_TRUE(seen) << Slurp(dir_ / "stderr.txt");
+  {
+    std::ofstream y(cfg, std::ios::trunc);
+    y << "version: 1\ntests: [ this is not a catalogue\n";
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), kExitAllPassed) << Slurp(dir_ / "stdout.txt") << Slurp(dir_ / "stderr.txt");
+  EXPECT_THAT(Slurp(dir_ / "stdout.txt"), HasSubstr("Summary (seed 9): 4 runs, 4 passed, 0 failed"));
+  EXPECT_TRUE(fs::is_empty(dir_ / "out"));  // nothing failed: the snapshot went with the run folder
 }
 
 TEST_F(LabtestTest, SigtermExitsWith143) {

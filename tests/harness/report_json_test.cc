@@ -198,7 +198,7 @@ TEST(JsonReporterTest, AnInterruptedRunSaysSoAtItsEnd) {
   summary.jobs = 2;
   rep.RunEnd(summary);
   const json j = Load(path);
-  EXPECT_EQ(j["state"], "finished");
+  EXPECT_EQ(j["state"], "interrupted");
   EXPECT_EQ(j["summary"]["end"]["interrupted"], true);
   EXPECT_EQ(j["summary"]["end"]["interrupt_signal"], 2);
   EXPECT_EQ(j["summary"]["end"]["jobs"], 2);

@@ -68,6 +68,16 @@ TEST_F(MeshTest, StartsFullyConnectedWithFreshRandomNames) {
   EXPECT_EQ(mesh_.size(), kN);
 }
 
+TEST_F(MeshTest, EndNamesAreThePeersCurrentEnds) {
+  for (int j = 0; j < kN; j++) EXPECT_EQ(mesh_.EndNames(2)[j], ends_[2][j]->name());
+  const auto fresh = mesh_.MakeEndsFor(2);  // a restart: new ends replace the old
+  ASSERT_EQ(mesh_.EndNames(2).size(), static_cast<size_t>(kN));
+  for (int j = 0; j < kN; j++) {
+    EXPECT_EQ(mesh_.EndNames(2)[j], fresh[j]->name());
+    EXPECT_NE(mesh_.EndNames(2)[j], ends_[2][j]->name());
+  }
+}
+
 TEST_F(MeshTest, DisconnectCutsBothDirectionsAndConnectRestores) {
   mesh_.Disconnect(1);
   EXPECT_FALSE(mesh_.IsConnected(1));

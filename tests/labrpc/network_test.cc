@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -110,6 +111,48 @@ TEST_F(NetworkTest, CountsAndBytesMatchTheirDefinitions) {
   EXPECT_EQ(stats["Echo.Echo"].sent, 2);
   EXPECT_EQ(stats["Echo.Echo"].delivered, 1);
   EXPECT_EQ(stats["Echo.Echo"].bytes, 2 + 10 + 2);
+}
+
+TEST_F(NetworkTest, RequestTapSeesDeliveredRequestsOnly) {
+  Network net(*rt_, 1);
+  net.AddServer("a", MakeEchoServer());
+  auto ea = Wire(net, "ea", "a");
+  auto off = Wire(net, "off", "a", /*enabled=*/false);
+  std::vector<TappedRequest> seen;
+  std::mutex mu;
+  net.SetRequestTap([&](const TappedRequest& t) {
+    std::lock_guard<std::mutex> l(mu);
+    seen.push_back(t);
+  });
+  Bytes reply;
+  ASSERT_TRUE(ea->Call("Echo.Echo", B("one"), &reply));
+  EXPECT_FALSE(off->Call("Echo.Echo", B("never"), &reply));  // no server reached: not tapped
+  net.SetRequestTap(nullptr);
+  ASSERT_TRUE(ea->Call("Echo.Echo", B("untapped"), &reply));
+  std::lock_guard<std::mutex> l(mu);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].end, "ea");
+  EXPECT_EQ(seen[0].server, "a");
+  EXPECT_EQ(seen[0].method, "Echo.Echo");
+  EXPECT_EQ(S(seen[0].request), "one");
+}
+
+TEST_F(NetworkTest, DeliverRunsTheHandlerWithoutCountingACall) {
+  Network net(*rt_, 1);
+  std::atomic<int> runs{0};
+  net.AddServer("a", MakeEchoServer(&runs));
+  EXPECT_TRUE(net.Deliver("a", "Echo.Echo", B("late")));
+  EXPECT_FALSE(net.Deliver("nobody", "Echo.Echo", B("late")));
+  // The handler runs on a pool thread; the loaded-machine slack bounds the wait.
+  const Nanos t0 = rt_->now();
+  while (runs.load() < 1 && Since(*rt_, t0) < 20 * kSlack) rt_->sleep_for(Millis(5));
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(net.GetCount("a"), 1);    // it reached a's dispatcher
+  EXPECT_EQ(net.GetTotalCount(), 0);  // but it is not the plugin's traffic
+  EXPECT_EQ(net.GetTotalBytes(), 0);
+  net.DeleteServer("a");
+  EXPECT_FALSE(net.Deliver("a", "Echo.Echo", B("late")));
+  net.Cleanup();
 }
 
 TEST_F(NetworkTest, UnknownMethodFailsCallAndReportsStudentError) {
