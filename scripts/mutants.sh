@@ -259,14 +259,19 @@ meta_json() {  # name home kind equivalent -> one JSON object describing the mut
       status) status="$v" ;;
     esac
   done < "$out/runs/$name.meta"
-  local runs_json='[]'
-  ((${#jsons[@]})) && runs_json="$(jq -s '[.[] | .tests[]? | {test, part, verdict, seed, message, reason, rerun}]' "${jsons[@]}")"
+  # The runs go through a file: a full-mode mutant's runs exceed the
+  # kernel's limit on one command-line argument (128 KiB).
+  local runs_file="$out/runs/$name.runs.json"
+  echo '[]' > "$runs_file"
+  ((${#jsons[@]})) && jq -s '[.[] | .tests[]? | {test, part, verdict, seed, message, reason, rerun}]' \
+    "${jsons[@]}" > "$runs_file"
   jq -n --arg name "$name" --argjson home "$2" --arg kind "$3" --argjson wall "$wall" \
     --argjson equivalent "$([[ -n "$4" ]] && echo true || echo false)" \
     --arg status "$status" --argjson rcs "[$(IFS=,; echo "${rcs[*]:-}")]" \
-    --argjson runs "$runs_json" --argjson files "$(printf '%s\n' "${jsons[@]:-}" | jq -R . | jq -s 'map(select(. != ""))')" '
+    --slurpfile runs_in "$runs_file" --argjson files "$(printf '%s\n' "${jsons[@]:-}" | jq -R . | jq -s 'map(select(. != ""))')" '
     def caught: .verdict as $v | ["fail", "timeout", "crash", "cpu-limit"] | index($v) != null;
-    ($runs | map(select(caught))) as $c
+    $runs_in[0] as $runs
+    | ($runs | map(select(caught))) as $c
     | { name: $name, part: $home, kind: $kind, equivalent: $equivalent, not_run: ($status == "skipped"),
         wall_s: $wall, exit_codes: $rcs, results: $files,
         catches: ($c | map({test, verdict, message: (.message // "" | .[0:400]), seed, rerun})),
@@ -277,7 +282,9 @@ meta_json() {  # name home kind equivalent -> one JSON object describing the mut
         cells: ($runs | group_by(.test) | map({key: .[0].test, value: {runs: length, caught: (map(select(caught)) | length)}}) | from_entries) }'
 }
 
-mutants_json="$(for i in "${!names[@]}"; do meta_json "${names[$i]}" "${homes[$i]}" "${kinds[$i]}" "${equivs[$i]}"; done | jq -s .)"
+# The parts of the report go through files too (see meta_json).
+for i in "${!names[@]}"; do meta_json "${names[$i]}" "${homes[$i]}" "${kinds[$i]}" "${equivs[$i]}"; done \
+  | jq -s . > "$out/runs/mutants.report.json"
 ref_json='null'
 if ((reference)); then
   if [[ -s "$out/runs/reference.json" ]]; then
@@ -291,12 +298,15 @@ if ((reference)); then
       '{exit_code: $rc, wall_s: $wall, runs: 0, failed: [{test: "(none)", verdict: "error", message: "labtest wrote no results (see runs/reference.txt)"}], skipped: []}')"
   fi
 fi
-tests_json="$(awk '{printf "{\"part\":%s,\"name\":\"%s\"}\n", $1, $2}' "$out/tests.txt" | jq -s .)"
+echo "$ref_json" > "$out/runs/reference.report.json"
+awk '{printf "{\"part\":%s,\"name\":\"%s\"}\n", $1, $2}' "$out/tests.txt" | jq -s . > "$out/runs/tests.report.json"
 
 jq -n --arg mode "$mode" --argjson runs "$([[ $mode == full ]] && echo "$runs" || echo 1)" \
   --arg started "$started_at" --argjson wall "$total_wall" --arg config "$config" \
   --argjson parallel "$parallel" --argjson jobs "$jobs" --arg seed "$seed" \
-  --argjson tests "$tests_json" --argjson reference "$ref_json" --argjson mutants "$mutants_json" '
+  --slurpfile tests_in "$out/runs/tests.report.json" --slurpfile reference_in "$out/runs/reference.report.json" \
+  --slurpfile mutants_in "$out/runs/mutants.report.json" '
+  $tests_in[0] as $tests | $reference_in[0] as $reference | $mutants_in[0] as $mutants |
   # A failure of a test the reference fails too proves nothing: not a catch.
   ([$reference.failed[]?.test] | unique) as $ref_failed
   | ($mutants | map(
