@@ -20,10 +20,6 @@ const char* RoleName(Role r) {
   }
 }
 
-#ifdef RAFTLAB_MUTANT_PERSIST_AFTER_REPLY
-// Set while this thread runs an RPC handler (see AfterChange).
-thread_local bool t_in_handler = false;
-#endif
 
 }  // namespace
 
@@ -118,11 +114,6 @@ void Adapter::Snapshot(int64_t index, ByteView snapshot) {
     host_.Logf(RAFTLAB_LOG_WARN, "snapshot(%lld) ignored: only %lld entries were applied",
                static_cast<long long>(index), static_cast<long long>(core_->last_applied()));
   }
-#ifdef RAFTLAB_MUTANT_SNAPSHOT_FORGOTTEN
-  // MUTANT SNAPSHOT_FORGOTTEN: only Snapshot() saves the snapshot; every
-  // other save passes an empty one (see AfterChange).
-  if (core_->TakePersist() && !Dead()) host_.Save(core_->EncodeState(), core_->snapshot());
-#endif
   AfterChange();
 }
 
@@ -151,12 +142,6 @@ int32_t Adapter::HandleRpc(std::string_view method, ByteView req, Bytes* reply) 
   // dead server, so nothing escapes unpersisted.
   // Each handler persists (AfterChange) before its reply is encoded and
   // returned: Figure 2's "respond only after updating stable storage".
-#ifdef RAFTLAB_MUTANT_PERSIST_AFTER_REPLY
-  struct InHandler {
-    InHandler() { t_in_handler = true; }
-    ~InHandler() { t_in_handler = false; }
-  } in_handler;
-#endif
   if (method == kAppendEntries) {
     return Serve<AppendEntriesArgs>(host_, method, req, reply, [this](const AppendEntriesArgs& a) {
       std::lock_guard<Mutex> lock(mu_);
@@ -189,22 +174,7 @@ void Adapter::AfterChange() {
   // reply or request built from the new state can leave before it is saved.
   // The Killed() test only narrows the window in which a handler that was
   // already running when the harness killed us would still save.
-#if defined(RAFTLAB_MUTANT_PERSIST_AFTER_REPLY)
-  // MUTANT PERSIST_AFTER_REPLY: "persist when convenient": a change made
-  // by an RPC handler is not saved before the reply leaves; the next input
-  // outside a handler (the ticker wakes at least every election timeout)
-  // saves it. A crash in between forgets votes and entries already
-  // promised to a candidate or a leader.
-  if (!t_in_handler && core_->TakePersist() && !Dead()) host_.Save(core_->EncodeState(), core_->snapshot());
-#elif defined(RAFTLAB_MUTANT_SNAPSHOT_FORGOTTEN)
-  // MUTANT SNAPSHOT_FORGOTTEN: "persist() saves the Raft state": every save
-  // but Snapshot()'s passes an empty snapshot, so the next vote or entry
-  // erases the saved snapshot and a restarted peer has lost it (and an
-  // installed snapshot is never saved at all).
-  if (core_->TakePersist() && !Dead()) host_.Save(core_->EncodeState(), ByteView());
-#else
   if (core_->TakePersist() && !Dead()) host_.Save(core_->EncodeState(), core_->snapshot());
-#endif
   const Wakeups w = core_->TakeWakeups();
   if (w.peers) {
     for (auto& cv : peer_cv_) cv->notify_all();
@@ -243,17 +213,6 @@ void Adapter::ApplierLoop() {
       continue;
     }
     const std::vector<ApplyItem> items = core_->TakeApply(kApplyBatch);
-#ifdef RAFTLAB_MUTANT_APPLY_UNDER_LOCK
-    // MUTANT APPLY_UNDER_LOCK: "keep the lock so nothing changes under us":
-    // apply runs with mu_ held, and deadlocks as soon as the service calls
-    // Snapshot() from inside apply (or Kill() waits for the lock).
-    for (const ApplyItem& item : items) {
-      const bool ok = item.is_snapshot ? host_.ApplySnapshot(item.index, item.term, item.data)
-                                       : host_.ApplyCommand(item.index, item.term, item.data);
-      if (!ok) break;  // killed
-    }
-    continue;
-#endif
     // Never hold mu_ across apply: the harness's applier may call
     // Snapshot() (which takes mu_) before apply returns.
     lock.unlock();

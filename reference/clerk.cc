@@ -12,12 +12,6 @@ Clerk::Clerk(Host host, int nservers) : host_(host), nservers_(nservers < 1 ? 1 
 
 std::optional<Bytes> Clerk::CallCurrent(const char* method, const Bytes& req) {
   int server = leader_;
-#ifdef RAFTLAB_MUTANT_KV_STALE_READ
-  // MUTANT KV_STALE_READ (clerk half): "spread reads over the replicas":
-  // each Get goes to a random server, which the mutant server answers from
-  // its local state.
-  if (std::string_view(method) == kKvGet) server = static_cast<int>(host_.Random() % static_cast<uint64_t>(nservers_));
-#endif
   return host_.Call(server, method, req);
 }
 
@@ -57,14 +51,7 @@ int32_t Clerk::Put(const std::string& key, const std::string& value, uint64_t ve
     const bool ok = raw && Decode(*raw, &r);
     if (ok && (r.err == RAFTLAB_OK || r.err == RAFTLAB_ERR_NO_KEY || r.err == RAFTLAB_ERR_VERSION)) {
       tried_ = 0;
-#ifdef RAFTLAB_MUTANT_CLERK_ERR_VERSION
-      // MUTANT CLERK_ERR_VERSION: "the server said ErrVersion": a resent Put
-      // reports ErrVersion as is, although the first send may have been
-      // applied (ErrMaybe is required: the put may have happened).
-      (void)resent;
-#else
       if (r.err == RAFTLAB_ERR_VERSION && resent) return RAFTLAB_ERR_MAYBE;
-#endif
       return r.err;
     }
     if (raw && (!ok || r.err != RAFTLAB_ERR_WRONG_LEADER)) {

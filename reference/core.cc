@@ -9,12 +9,6 @@
 
 #include "reference/check.h"
 
-// RAFTLAB_MUTANT_BUILD: this file is compiled into a mutant plugin
-// (reference/MUTANTS.md). A mutant's bug may break a safety property that a
-// REF_CHECK below guards; the mutant must then carry on as a student's
-// buggy Raft would, so that the harness's checks, not the reference's own
-// assertions, find the bug. Each such check says what it does instead.
-
 namespace raftlab::ref {
 
 const char* Outgoing::method() const {
@@ -48,15 +42,7 @@ Core::Core(Config config, const PersistentState& state, Bytes snapshot, int64_t 
 int64_t Core::RandomElectionTimeout() {
   const Timing& t = config_.timing;
   const uint64_t span = static_cast<uint64_t>(t.election_max - t.election_min) + 1;
-#ifdef RAFTLAB_MUTANT_FIXED_ELECTION_TIMEOUT
-  // MUTANT FIXED_ELECTION_TIMEOUT: "one timeout is as good as another": every
-  // peer waits exactly election_min, so peers that start together keep
-  // timing out together and split the vote (section 5.2's randomisation).
-  (void)span;
-  return t.election_min;
-#else
   return t.election_min + static_cast<int64_t>(config_.random() % span);
-#endif
 }
 
 // ---------------------------------------------------------------------------
@@ -80,16 +66,7 @@ void Core::StartElection(int64_t now) {
   persist_needed_ = true;
   ResetElectionTimer(now);
   for (int p = 0; p < config_.npeers; p++) {
-#ifdef RAFTLAB_MUTANT_LEADER_NO_RESET
-    // MUTANT LEADER_NO_RESET (candidate half): nextIndex[] and matchIndex[]
-    // survive the election (see BecomeLeader).
-    const Progress old = progress_[p];
     progress_[p] = Progress{};
-    progress_[p].next = old.next;
-    progress_[p].match = old.match;
-#else
-    progress_[p] = Progress{};
-#endif
     progress_[p].vote_granted = p == config_.me;
     progress_[p].vote_pending = p != config_.me;
   }
@@ -116,20 +93,9 @@ void Core::BecomeLeader(int64_t now) {
   election_deadline_ = kNever;
   for (int p = 0; p < config_.npeers; p++) {
     Progress& pr = progress_[p];
-#ifdef RAFTLAB_MUTANT_LEADER_NO_RESET
-    // MUTANT LEADER_NO_RESET: "the arrays are already there": a new leader
-    // keeps nextIndex[] and matchIndex[] from its previous leadership (or
-    // their initial 1 and 0), only clamped to its log. A stale matchIndex
-    // counts replicas that other leaders have since overwritten.
-    const int64_t old_next = pr.next, old_match = pr.match;
-    pr = Progress{};
-    pr.match = std::min(old_match, log_.LastIndex());
-    pr.next = std::clamp(old_next, pr.match + 1, log_.LastIndex() + 1);
-#else
     pr = Progress{};
     pr.next = log_.LastIndex() + 1;  // Figure 2: "initialized to leader last log index + 1"
     pr.match = 0;
-#endif
     // Figure 2, Leaders: "Upon election: send initial empty AppendEntries
     // RPCs (heartbeat) to each server".
     pr.send_due = now;
@@ -145,14 +111,6 @@ void Core::BecomeLeader(int64_t now) {
 bool Core::CandidateUpToDate(int64_t last_index, int64_t last_term) const {
   // Section 5.4.1: the candidate's log is at least as up-to-date as ours if
   // its last term is higher, or equal with a last index at least as high.
-#ifdef RAFTLAB_MUTANT_NO_ELECTION_RESTRICTION
-  // MUTANT NO_ELECTION_RESTRICTION: "any candidate will do": votes ignore
-  // the candidate's log, so a peer missing committed entries can win and
-  // overwrite them.
-  (void)last_index;
-  (void)last_term;
-  return true;
-#endif
   if (last_term != log_.LastTerm()) return last_term > log_.LastTerm();
   return last_index >= log_.LastIndex();
 }
@@ -164,22 +122,7 @@ RequestVoteReply Core::HandleRequestVote(const RequestVoteArgs& args, int64_t no
   // Figure 2, RequestVote rule 1: reply false if term < currentTerm.
   // Rule 2: grant if votedFor is null or candidateId, and the candidate's
   // log is at least as up-to-date (section 5.4.1).
-#ifdef RAFTLAB_MUTANT_DOUBLE_VOTE
-  // MUTANT DOUBLE_VOTE: "a vote is a yes or a no on the candidate's log":
-  // votedFor is never consulted, so one peer votes for every up-to-date
-  // candidate of a term (its own candidacy included) and a term can have
-  // two leaders.
-  const bool may_vote = true;
-#else
   const bool may_vote = voted_for_ == kNone || voted_for_ == args.candidate;
-#endif
-#ifdef RAFTLAB_MUTANT_STALE_TERM_RESETS_TIMER
-  // MUTANT STALE_TERM_RESETS_TIMER: "any message from a would-be leader
-  // means someone is in charge": the election timer restarts before the
-  // term is checked, so stale candidates and deposed leaders keep a
-  // follower from ever starting an election.
-  if (args.term < term_) ResetElectionTimer(now);
-#endif
   if (args.term == term_ && may_vote && CandidateUpToDate(args.last_log_index, args.last_log_term)) {
     if (voted_for_ != args.candidate) persist_needed_ = true;
     voted_for_ = args.candidate;
@@ -192,15 +135,7 @@ RequestVoteReply Core::HandleRequestVote(const RequestVoteArgs& args, int64_t no
 
 void Core::OnRequestVoteReply(const Outgoing& out, const RequestVoteReply& reply, int64_t now) {
   const auto& args = std::get<RequestVoteArgs>(out.args);
-#ifdef RAFTLAB_MUTANT_NO_STEP_DOWN_ON_REPLY
-  // MUTANT NO_STEP_DOWN_ON_REPLY: "only requests carry terms that matter":
-  // a higher term in a reply is ignored (here, in AppendEntries and
-  // InstallSnapshot replies), so a deposed leader or a stale candidate
-  // carries on until a request from the new term reaches it.
-  if (false) {
-#else
   if (reply.term > term_) {
-#endif
     StepDown(reply.term, now);
   } else if (role_ == Role::kCandidate && args.term == term_ && reply.vote_granted) {
     progress_[out.peer].vote_granted = true;
@@ -227,13 +162,7 @@ ProposeResult Core::Propose(Bytes command, int64_t now) {
   r.index = log_.LastIndex();
   r.is_leader = true;
   if (Majority() == 1) MaybeAdvanceCommit(now);
-#ifndef RAFTLAB_MUTANT_WAIT_FOR_HEARTBEAT
   ScheduleSend(now + config_.timing.batch_delay);
-#else
-  // MUTANT WAIT_FOR_HEARTBEAT: "the next heartbeat will carry it": Start()
-  // schedules no send, so every new command waits up to a heartbeat
-  // interval (100 ms) before it leaves the leader.
-#endif
   AfterInput();
   return r;
 }
@@ -280,31 +209,12 @@ std::optional<Outgoing> Core::NextMessage(int peer, int64_t now, int64_t* wake_a
   if (role_ != Role::kLeader) return std::nullopt;
 
   const Timing& t = config_.timing;
-#if defined(RAFTLAB_MUTANT_HEARTBEAT_FLOOD)
-  // MUTANT HEARTBEAT_FLOOD: "more heartbeats, fewer elections": 100
-  // heartbeats per second per follower, ten times the lab's limit.
-  const int64_t heartbeat = t.heartbeat / 10;
-#elif defined(RAFTLAB_MUTANT_HEARTBEAT_TOO_SLOW)
-  // MUTANT HEARTBEAT_TOO_SLOW: "fewer heartbeats, fewer RPCs": one
-  // heartbeat every 800 ms, longer than the election timeout (350-700 ms),
-  // so an idle leader's followers keep starting elections.
-  const int64_t heartbeat = 8 * t.heartbeat;
-#else
   const int64_t heartbeat = t.heartbeat;
-#endif
   const bool expired = pr.inflight && now - pr.inflight_since >= t.inflight_expiry;
   const bool can_send_data = !pr.inflight || expired;
   if (can_send_data && (pr.send_due <= now || pr.heartbeat_due <= now)) {
     out.seq = next_seq_++;
-#ifdef RAFTLAB_MUTANT_NO_INSTALL_SNAPSHOT
-    // MUTANT NO_INSTALL_SNAPSHOT: "AppendEntries can carry anything": the
-    // leader never sends InstallSnapshot; a follower that needs trimmed
-    // entries gets AppendEntries from the snapshot boundary, which it must
-    // reject, forever.
-    if (false) {
-#else
     if (pr.next <= log_.snapshot_index()) {
-#endif
       // The entries this follower needs are gone: send the snapshot
       // (Figure 13, whole snapshot in one message).
       out.args = InstallSnapshotArgs{term_, config_.me, log_.snapshot_index(), log_.snapshot_term(),
@@ -343,19 +253,12 @@ AppendEntriesReply Core::HandleAppendEntries(const AppendEntriesArgs& args, int6
   reply.term = term_;
   // Figure 2, AppendEntries rule 1: reply false if term < currentTerm.
   if (args.term < term_) {
-#ifdef RAFTLAB_MUTANT_STALE_TERM_RESETS_TIMER
-    ResetElectionTimer(now);  // MUTANT STALE_TERM_RESETS_TIMER: see HandleRequestVote
-#endif
     reply.x_len = log_.LastIndex() + 1;
     AfterInput();
     return reply;
   }
   // Election safety: at most one leader per term, so this cannot be us.
-#ifdef RAFTLAB_MUTANT_BUILD
-  if (role_ == Role::kLeader) StepDown(term_, now);  // a second leader of our term: obey it
-#else
   REF_CHECK(role_ != Role::kLeader);
-#endif
   if (role_ == Role::kCandidate) StepDown(term_, now);  // section 5.2: a leader of our term exists
   leader_ = args.leader;
   ResetElectionTimer(now);
@@ -385,44 +288,18 @@ AppendEntriesReply Core::HandleAppendEntries(const AppendEntriesArgs& args, int6
     return reply;
   }
 
-#ifdef RAFTLAB_MUTANT_HEARTBEAT_TRUNCATES
-  // MUTANT HEARTBEAT_TRUNCATES: "the log after prevLogIndex is the leader's
-  // business": an entry-less AppendEntries cuts the log after prevLogIndex
-  // even when it matches, dropping entries this follower already
-  // acknowledged (only uncommitted ones, so the bug shows as lost or stuck
-  // entries rather than as a crash).
-  if (args.entries.empty() && std::max(prev, commit_) < log_.LastIndex()) {
-    log_.TruncateFrom(std::max(prev, commit_) + 1);
-    persist_needed_ = true;
-  }
-#endif
   for (size_t k = first; k < args.entries.size(); k++) {
     const int64_t index = args.prev_log_index + 1 + static_cast<int64_t>(k);
     const Entry& e = args.entries[k];
     if (index <= log_.LastIndex()) {
-#ifdef RAFTLAB_MUTANT_NO_TRUNCATE_CONFLICT
-      // MUTANT NO_TRUNCATE_CONFLICT: "append only what is new": an entry
-      // already at that index is kept even when its term conflicts with the
-      // leader's, and so is everything after it.
-      continue;
-#endif
       // Figure 2, AppendEntries rule 3: an existing entry that conflicts
       // (same index, different term) goes, with all that follow it. A
       // matching entry stays: a late, shorter AppendEntries must never
       // truncate entries a newer one added.
       if (*log_.Term(index) == e.term) continue;
-#ifdef RAFTLAB_MUTANT_BUILD
-      // A committed entry conflicts (safety is already lost): overwrite it
-      // and apply on from what was applied, as a student's Raft would.
-      if (index <= commit_) commit_ = index - 1;
-#else
       REF_CHECK(index > commit_);  // committed entries never conflict
-#endif
       log_.TruncateFrom(index);
     }
-#ifdef RAFTLAB_MUTANT_NO_TRUNCATE_CONFLICT
-    if (e.term < log_.LastTerm()) break;  // the kept suffix is newer: Log cannot take it
-#endif
     // Rule 4: append any new entries not already in the log.
     log_.Append(e);
     persist_needed_ = true;
@@ -430,16 +307,7 @@ AppendEntriesReply Core::HandleAppendEntries(const AppendEntriesArgs& args, int6
   // Rule 5: if leaderCommit > commitIndex, set commitIndex =
   // min(leaderCommit, index of last new entry).
   const int64_t last_new = args.prev_log_index + static_cast<int64_t>(args.entries.size());
-#ifdef RAFTLAB_MUTANT_COMMIT_BEYOND_LAST_NEW
-  // MUTANT COMMIT_BEYOND_LAST_NEW: "the leader says it is committed":
-  // commitIndex follows leaderCommit up to the end of OUR log, including
-  // entries after the last new one that were never checked against the
-  // leader's log.
-  (void)last_new;
-  const int64_t new_commit = std::min(args.leader_commit, log_.LastIndex());
-#else
   const int64_t new_commit = std::min(args.leader_commit, last_new);
-#endif
   if (new_commit > commit_) {
     commit_ = new_commit;
     wakeups_.applier = true;
@@ -454,13 +322,11 @@ void Core::OnAppendEntriesReply(const Outgoing& out, const AppendEntriesReply& r
   Progress& pr = progress_[out.peer];
   if (pr.inflight && pr.inflight_seq == out.seq) pr.inflight = false;
   wakeups_.peers = true;
-#ifndef RAFTLAB_MUTANT_NO_STEP_DOWN_ON_REPLY
   if (reply.term > term_) {
     StepDown(reply.term, now);
     AfterInput();
     return;
   }
-#endif
   if (role_ != Role::kLeader || args.term != term_) {
     AfterInput();
     return;  // a reply from an older term (section 5.1: stale, ignore)
@@ -475,15 +341,7 @@ void Core::OnAppendEntriesReply(const Outgoing& out, const AppendEntriesReply& r
     // "If AppendEntries fails because of log inconsistency: decrement
     // nextIndex and retry", a whole term at a time (fast backup).
     int64_t next;
-#ifdef RAFTLAB_MUTANT_SLOW_BACKUP
-    // MUTANT SLOW_BACKUP: "decrement nextIndex and retry", literally: one
-    // entry per round trip, whatever the follower's hints say.
-    if (true) {
-      next = args.prev_log_index;
-    } else if (reply.x_term == 0) {
-#else
     if (reply.x_term == 0) {
-#endif
       next = reply.x_len;  // the follower's log is too short
     } else if (auto last = log_.LastIndexOfTerm(reply.x_term)) {
       next = *last + 1;  // we have x_term: resume after our last entry of it
@@ -515,13 +373,7 @@ void Core::MaybeAdvanceCommit(int64_t now) {
   // commitIndex = N". The term test is Figure 8's lesson: an entry of an
   // older term is never committed by counting replicas. Terms never decrease
   // along the log, so if log[n] is older, no smaller N qualifies either.
-#ifdef RAFTLAB_MUTANT_FIGURE8_COMMIT_OLD_TERM
-  // MUTANT FIGURE8_COMMIT_OLD_TERM: "stored on a majority means committed":
-  // entries of earlier terms commit by counting replicas (Figure 8's bug).
-  if (n > commit_) {
-#else
   if (n > commit_ && *log_.Term(n) == term_) {
-#endif
     commit_ = n;
     wakeups_.applier = true;
     ScheduleSend(now + config_.timing.batch_delay);  // tell followers soon
@@ -551,27 +403,15 @@ InstallSnapshotReply Core::HandleInstallSnapshot(const InstallSnapshotArgs& args
     AfterInput();
     return reply;
   }
-#ifdef RAFTLAB_MUTANT_BUILD
-  if (role_ == Role::kLeader) StepDown(term_, now);  // see HandleAppendEntries
-#else
   REF_CHECK(role_ != Role::kLeader);
-#endif
   if (role_ == Role::kCandidate) StepDown(term_, now);
   leader_ = args.leader;
   ResetElectionTimer(now);
 
   const int64_t index = args.last_included_index;
-#ifdef RAFTLAB_MUTANT_INSTALL_OLD_SNAPSHOT
-  // MUTANT INSTALL_OLD_SNAPSHOT: "a snapshot from the leader always wins":
-  // only a snapshot older than our own is ignored; one older than what the
-  // service already applied is installed and delivered, so the service
-  // goes back in time (a late or duplicated InstallSnapshot does it).
-  if (index <= log_.snapshot_index()) {
-#else
   // Nothing new: we already committed at least this far, and the service
   // must never move backwards.
   if (index <= commit_) {
-#endif
     AfterInput();
     return reply;
   }
@@ -585,12 +425,7 @@ InstallSnapshotReply Core::HandleInstallSnapshot(const InstallSnapshotArgs& args
   snapshot_ = args.data ? args.data : std::make_shared<const Bytes>();
   // Rule 8: the service will load the snapshot (the applier delivers it
   // before any later command, since applied_ < index).
-#ifdef RAFTLAB_MUTANT_INSTALL_OLD_SNAPSHOT
-  commit_ = std::max(commit_, index);
-  applied_ = std::min(applied_, index - 1);  // deliver it, even if older
-#else
   commit_ = index;
-#endif
   persist_needed_ = true;
   wakeups_.applier = true;
   AfterInput();
@@ -602,11 +437,7 @@ void Core::OnInstallSnapshotReply(const Outgoing& out, const InstallSnapshotRepl
   Progress& pr = progress_[out.peer];
   if (pr.inflight && pr.inflight_seq == out.seq) pr.inflight = false;
   wakeups_.peers = true;
-#ifdef RAFTLAB_MUTANT_NO_STEP_DOWN_ON_REPLY
-  if (false) {
-#else
   if (reply.term > term_) {
-#endif
     StepDown(reply.term, now);
   } else if (role_ == Role::kLeader && args.term == term_) {
     pr.match = std::max(pr.match, args.last_included_index);
@@ -643,24 +474,11 @@ std::vector<ApplyItem> Core::TakeApply(size_t max_items) {
   } else {
     // Figure 2, All servers: "If commitIndex > lastApplied: increment
     // lastApplied, apply log[lastApplied] to state machine".
-#ifdef RAFTLAB_MUTANT_APPLY_TWICE
-    // MUTANT APPLY_TWICE: "lastApplied is the next one to apply": each
-    // batch starts again at the last entry the previous batch delivered.
-    if (applied_ > log_.snapshot_index() && applied_ < commit_) {
-      const Entry& e = log_.At(applied_);
-      out.push_back(ApplyItem{false, applied_, e.term, e.command});
-    }
-#endif
     while (applied_ < commit_ && out.size() < max_items) {
       applied_++;
       const Entry& e = log_.At(applied_);
       out.push_back(ApplyItem{false, applied_, e.term, e.command});
     }
-#ifdef RAFTLAB_MUTANT_APPLY_OUT_OF_ORDER
-    // MUTANT APPLY_OUT_OF_ORDER: "one goroutine per entry": a batch of
-    // committed entries reaches the service in reverse order.
-    std::reverse(out.begin(), out.end());
-#endif
   }
   AfterInput();
   return out;

@@ -100,16 +100,6 @@ PutReply KvStore::Put(const PutArgs& args) {
   }
   Item& item = it->second;
   if (item.version != args.version) {
-#ifdef RAFTLAB_MUTANT_KV_DOUBLE_PUT
-    // MUTANT KV_DOUBLE_PUT: "a retried put was already applied, so apply it
-    // again": a put one version behind is re-applied without the version
-    // check. Concurrent stale puts and resent puts then both return OK.
-    if (args.version + 1 == item.version) {
-      item.value = args.value;
-      item.version++;
-      return PutReply{RAFTLAB_OK};
-    }
-#endif
     return PutReply{RAFTLAB_ERR_VERSION};
   }
   item.value = args.value;

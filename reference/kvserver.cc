@@ -47,12 +47,6 @@ int32_t KvServer::HandleGet(ByteView req, Bytes* reply) {
     host_.Logf(RAFTLAB_LOG_ERROR, "malformed %s request (%zu bytes)", kKvGet, req.size());
     return RAFTLAB_ERR_INTERNAL;
   }
-#ifdef RAFTLAB_MUTANT_KV_STALE_READ
-  // MUTANT KV_STALE_READ: "reads need no consensus": every server, follower
-  // or deposed leader, answers Get from its local replica.
-  *reply = Encode(store_.Get(args.key));
-  return RAFTLAB_OK;
-#else
   Bytes result;
   GetReply r;
   const int32_t status = rsm_->Submit(EncodeOp(args), &result);
@@ -64,7 +58,6 @@ int32_t KvServer::HandleGet(ByteView req, Bytes* reply) {
   }
   *reply = Encode(r);
   return RAFTLAB_OK;
-#endif
 }
 
 int32_t KvServer::HandlePut(ByteView req, Bytes* reply) {

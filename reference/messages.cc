@@ -166,27 +166,11 @@ Bytes EncodeState(int64_t term, int32_t voted_for, const Log& log) {
   Encoder e;
   e.PutU8(kStateFormat);
   PutIndex(e, term);
-#ifdef RAFTLAB_MUTANT_NO_PERSIST_VOTED_FOR
-  // MUTANT NO_PERSIST_VOTED_FOR: "the term is enough": votedFor is not
-  // saved, so a peer that crashes after voting can vote again in the same
-  // term after its restart.
-  (void)voted_for;
-  e.PutSignedVarint(kNone);
-#else
   e.PutSignedVarint(voted_for);
-#endif
   PutIndex(e, log.snapshot_index());
   PutIndex(e, log.snapshot_term());
-#ifdef RAFTLAB_MUTANT_NO_PERSIST_LOG
-  // MUTANT NO_PERSIST_LOG: "the leader will send the entries again": only
-  // the term, the vote and the snapshot boundary are saved, so a restarted
-  // peer has forgotten entries it acknowledged (and that may count towards
-  // a commit).
-  e.PutVarint(0);
-#else
   e.PutVarint(log.size());
   for (const Entry& entry : log.entries()) PutEntry(e, entry);
-#endif
   return e.Take();
 }
 

@@ -2,9 +2,9 @@
 // hands the harness the ABI table forwarding to ref::Adapter (Raft), and the
 // part-5 extensions (ref::Rsm, ref::KvServer, ref::Clerk).
 //
-// A mutant build (reference/MUTANTS.md) names itself after the mutant
-// (RAFTLAB_MUTANT_NAME, or the linked kMutantPluginName), so logs and
-// reports say which plugin ran.
+// A patched build of these sources (a mutant or a correct variant, see
+// tests/mutants/ and tests/variants/) passes its own name in
+// RAFTLAB_REF_PLUGIN_NAME, so logs and reports say which plugin ran.
 #include <raftlab/raftlab.hpp>
 
 #include "reference/adapter.h"
@@ -12,16 +12,7 @@
 #include "reference/kvserver.h"
 #include "reference/rsm.h"
 
-#if defined(RAFTLAB_MUTANT_NAME)
-#define RAFTLAB_REF_PLUGIN_NAME "raftlab-mutant-" RAFTLAB_MUTANT_NAME
-#elif defined(RAFTLAB_MUTANT_NAME_EXTERN)
-// The object every mutant shares (compiled once): each mutant links a
-// one-line generated file defining its name (raftlab_add_mutant).
-namespace raftlab::ref {
-extern const char kMutantPluginName[];
-}  // namespace raftlab::ref
-#define RAFTLAB_REF_PLUGIN_NAME ::raftlab::ref::kMutantPluginName
-#else
+#ifndef RAFTLAB_REF_PLUGIN_NAME
 #define RAFTLAB_REF_PLUGIN_NAME "raftlab-reference"
 #endif
 

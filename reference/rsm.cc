@@ -83,14 +83,7 @@ void Rsm::Kill() {
     if (dead_) return;
     dead_ = true;
     dead_fast_.store(true, std::memory_order_release);
-#ifdef RAFTLAB_MUTANT_RSM_KILL_BLOCKS
-    // MUTANT RSM_KILL_BLOCKS: "Kill stops Raft; the waiters will notice":
-    // pending Submits are not woken. Their entries will never be applied
-    // and a dead Raft's term never changes, so each waits for ever, and so
-    // does this Kill (below).
-#else
     Wake(pending_.OnKill());
-#endif
   }
   // Stops and joins the Raft peer's threads; its applier is either outside
   // OnApply or leaves it at once (dead_fast_), so this cannot deadlock.

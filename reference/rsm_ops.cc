@@ -76,15 +76,7 @@ std::vector<Pending*> PendingTable::OnApplied(int64_t index, const OpId& id, con
   while (!by_index_.empty() && by_index_.begin()->first <= index) {
     Pending* p = by_index_.begin()->second;
     by_index_.erase(by_index_.begin());
-#ifdef RAFTLAB_MUTANT_RSM_NO_LOST_DETECT
-    // MUTANT RSM_NO_LOST_DETECT: "the entry at my index is my entry": the
-    // id is not compared, so when a new leader put another op at our index
-    // the Submit returns OK with that op's result.
-    (void)id;
-    if (p->index == index) {
-#else
     if (p->index == index && p->id == id) {
-#endif
       p->result = result;
       Resolve(p, RAFTLAB_OK, &out);
     } else {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mutants.sh: the kill matrix. Runs the reference and every mutant plugin
-# (reference/MUTANTS.md) through the labtest catalogue and reports which
+# (tests/mutants/MUTANTS.md) through the labtest catalogue and reports which
 # tests catch which mutant: a matrix (mutant x test), a verdict line, and a
 # report folder with kill_matrix.txt, kill_matrix.json and every labtest
 # results file.
@@ -11,7 +11,7 @@
 #                part, then the other parts, one by one, until a test fails.
 #                One run per mutant. This is CTest's mutants.kill_matrix.
 #   --mode full  every applicable test, --runs N times per mutant, no early
-#                stop: the figures of reference/MUTANTS.md.
+#                stop: the figures of tests/mutants/MUTANTS.md.
 # The reference runs first, alone (its timing tests then see an idle
 # machine), every part, --ref-runs times. Mutants then run --parallel at a
 # time, each with labtest -j --jobs.
@@ -25,7 +25,7 @@ set -uo pipefail
 usage() {
   cat <<'EOF'
 Usage: scripts/mutants.sh [options]
-  --build DIR          build folder with harness/labtest and reference/mutants/ (default: build)
+  --build DIR          build folder with harness/labtest and tests/mutants/ (default: build)
   --config FILE        test catalogue (default: config/raft_lab_test.yml of this checkout)
   --out DIR            report folder (default: <build>/mutants-report)
   --mode ci|full       ci: stop each mutant at its first failing test; full: no early stop
@@ -139,7 +139,7 @@ if ((report_only)); then  # only the mutants that have results
   names=("${keep_n[@]}") homes=("${keep_h[@]}") kinds=("${keep_k[@]}") equivs=("${keep_e[@]}")
   tries=("${keep_t[@]}")
 fi
-plugin_of() { echo "$build/reference/mutants/libraftlab_mutant_$1.so"; }
+plugin_of() { echo "$build/tests/mutants/libraftlab_mutant_$1.so"; }
 for name in "${names[@]}"; do
   [[ -f "$(plugin_of "$name")" ]] || die "no plugin $(plugin_of "$name"): build raftlab_mutant_$name"
 done

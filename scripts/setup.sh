@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libseccomp-dev
-  clang-14 elfutils gdb python3 jq
+  clang-14 elfutils gdb python3 jq patch
 )
 
 missing=()

@@ -1,5 +1,5 @@
 // Part-5 scenarios added because a mutant of the reference survived every
-// MIT, SJTU and dslabs test (reference/MUTANTS.md, scripts/mutants.sh).
+// MIT, SJTU and dslabs test (tests/mutants/MUTANTS.md, scripts/mutants.sh).
 // Each checks only rules every correct rsm keeps.
 //
 //   rsm_shutdown_waiting  MIT TestShutdown4A's rule (kill() unblocks every

@@ -1,5 +1,5 @@
 // Raft scenarios added because a mutant of the reference survived every
-// MIT, SJTU and dslabs test (reference/MUTANTS.md, scripts/mutants.sh).
+// MIT, SJTU and dslabs test (tests/mutants/MUTANTS.md, scripts/mutants.sh).
 // Each one sets a trap for one classic bug that the standard schedules only
 // hit by luck; each checks only rules every correct Raft keeps, so the
 // reference passes them on any schedule.

@@ -1,7 +1,7 @@
 // Raft scenarios that replay old requests late (Cluster::StartRecording /
 // Replay): a real network may deliver a message long after it was sent, and
 // twice. labrpc never does, so two classic bugs survived every MIT, SJTU and
-// dslabs test (reference/MUTANTS.md: stale_term_resets_timer,
+// dslabs test (tests/mutants/MUTANTS.md: stale_term_resets_timer,
 // install_old_snapshot). Each scenario checks only rules every correct Raft
 // keeps, whatever the plugin's message format: the harness replays the
 // plugin's own bytes.

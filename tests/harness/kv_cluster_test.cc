@@ -2,7 +2,7 @@
 // put/get round trip through clerks, restricted clerks across a partition,
 // crash/restart of every server, the rsm counter; and the linearizability
 // verdict of the generic KV scenario on the two KV mutants
-// (reference/MUTANTS.md), which must fail with "history is not
+// (tests/mutants/MUTANTS.md), which must fail with "history is not
 // linearizable" and an HTML picture naming the offending operation, while
 // the reference passes the same scenario.
 //
