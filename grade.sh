@@ -30,7 +30,7 @@ The student's name is the file name without .so, or the folder name.
 
 Options:
   --out DIR             output folder (default: ./grades)
-  --labtest PATH        the labtest to grade with (default: build/default/harness/labtest)
+  --labtest PATH        the labtest to grade with (default: build/default/bin/labtest)
   --collect PATH        raftlab-grade-collect (default: beside labtest)
   --config FILE         the test catalogue (default: config/raft_lab_test.yml)
   --part N              grade part N only (repeatable; default: every part)
@@ -49,12 +49,15 @@ Options:
   --max-slowdown X      calibration refuses when the reference is more than X
                         times slower than its baseline (default 2)
   --restart             forget earlier results in --out and start over
+  --record-baseline     record the reference baseline of this machine into
+                        DIR/reference_baseline.json and stop (no submissions)
+  --baseline-runs N     runs of each test for --record-baseline (default 3)
   -h, --help            show this help
 
 Testing and advanced:
   --calibration-plugin PATH  calibrate with PATH instead of the reference
                         bundled in labtest (used by the tests to show a refusal)
-  --baseline FILE       the reference baseline (default: config/reference_baseline.json)
+  --baseline FILE       the reference baseline (default: DIR/reference_baseline.json)
 
 Scoring: each test of the catalogue has points and a repetition count
 (\`repeat\`); labtest runs every test \`repeat\` times (--repeat-from-config).
@@ -65,8 +68,11 @@ Calibration: before grading, the reference runs the same tests with the same
 settings (labtest -j K, --part, --timeout-scale). Grading stops (exit 5) when
 the reference fails a test, or when its test time exceeds --max-slowdown times
 the recorded baseline (and by more than 2 s): the machine is then too loaded,
-or broken, to grade timing-sensitive tests fairly. Record a baseline on a quiet
-machine with \`labtest --record-baseline config/reference_baseline.json\`.
+or broken, to grade timing-sensitive tests fairly. A baseline belongs to one
+machine: record it on the grading machine while it is quiet, into the grading
+folder, with \`grade.sh --out DIR --record-baseline\` (the reference through the
+selected tests --baseline-runs times, default 3; kept by --restart), or
+\`labtest --repeat N --record-baseline DIR/reference_baseline.json\`.
 Without a baseline only the pass check applies. Calibration runs on every
 invocation (also when resuming). The verdict is kept in DIR/calibration.json.
 
@@ -123,7 +129,7 @@ log() { echo "$PROG: $*"; }
 
 # --- options -------------------------------------------------------------------
 OUT="./grades"
-LABTEST="$ROOT/build/default/harness/labtest"
+LABTEST="$ROOT/build/default/bin/labtest"
 COLLECT=""
 CONFIG="$ROOT/config/raft_lab_test.yml"
 PARTS=()
@@ -138,6 +144,8 @@ MAX_SLOWDOWN=2
 RESTART=0
 CALIBRATION_PLUGIN=""
 BASELINE=""
+RECORD_BASELINE=0
+BASELINE_RUNS=3
 SUBMISSIONS=()
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"; }
@@ -170,20 +178,22 @@ while [[ $# -gt 0 ]]; do
     --resume) shift ;;  # the default; accepted for clarity
     --calibration-plugin) need_value "$@"; CALIBRATION_PLUGIN="$2"; shift 2 ;;
     --baseline) need_value "$@"; BASELINE="$2"; shift 2 ;;
+    --record-baseline) RECORD_BASELINE=1; shift ;;
+    --baseline-runs) need_value "$@"; is_uint "$2" && [[ "$2" -ge 1 ]] || die_usage "--baseline-runs takes a number >= 1, got '$2'"
+            BASELINE_RUNS="$2"; shift 2 ;;
     --) shift; SUBMISSIONS+=("$@"); break ;;
     -*) die_usage "unknown option '$1'" ;;
     *) SUBMISSIONS+=("$1"); shift ;;
   esac
 done
 
-[[ ${#SUBMISSIONS[@]} -gt 0 ]] || die_usage "no submissions given"
+[[ ${#SUBMISSIONS[@]} -gt 0 || "$RECORD_BASELINE" -eq 1 ]] || die_usage "no submissions given"
 [[ -x "$LABTEST" ]] || die_usage "labtest not found at '$LABTEST' (build it: cmake --preset default && cmake --build --preset default; or pass --labtest PATH)"
 LABTEST="$(cd "$(dirname "$LABTEST")" && pwd)/$(basename "$LABTEST")"
 [[ -n "$COLLECT" ]] || COLLECT="$(dirname "$LABTEST")/raftlab-grade-collect"
 [[ -x "$COLLECT" ]] || die_usage "raftlab-grade-collect not found at '$COLLECT' (it is built with labtest; or pass --collect PATH)"
 [[ -f "$CONFIG" ]] || die_usage "catalogue '$CONFIG' not found"
 CONFIG="$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")"
-[[ -n "$BASELINE" ]] || BASELINE="$(dirname "$CONFIG")/reference_baseline.json"
 if [[ -n "$CALIBRATION_PLUGIN" ]]; then
   [[ -f "$CALIBRATION_PLUGIN" ]] || die_usage "--calibration-plugin '$CALIBRATION_PLUGIN' not found"
   CALIBRATION_PLUGIN="$(cd "$(dirname "$CALIBRATION_PLUGIN")" && pwd)/$(basename "$CALIBRATION_PLUGIN")"
@@ -210,7 +220,7 @@ for sub in "${SUBMISSIONS[@]}"; do
   name="$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
   [[ -n "$name" && "$name" != .* ]] || die_usage "cannot make a student name from '$sub' (names may not start with '.')"
   case "$name" in
-    grades.csv|calibration.json|settings|catalogue.txt|logs)
+    grades.csv|calibration.json|settings|catalogue.txt|logs|reference_baseline.json)
       die_usage "'$sub' gives the student name '$name', which grade.sh uses for its own files; rename it" ;;
   esac
   [[ -z "${STUDENT_OF[$name]+x}" ]] || die_usage "two submissions are named '$name' ('${STUDENT_OF[$name]}' and '$sub'); rename one"
@@ -222,12 +232,13 @@ done
 MARKER=".raftlab-grades"
 mkdir -p "$OUT" || die_usage "cannot create --out '$OUT'"
 OUT="$(cd "$OUT" && pwd)"
+[[ -n "$BASELINE" ]] || BASELINE="$OUT/reference_baseline.json"
 if [[ ! -f "$OUT/$MARKER" && -n "$(ls -A "$OUT")" ]]; then
   die_usage "--out '$OUT' is not empty and was not made by grade.sh; choose another folder"
 fi
 if [[ "$RESTART" -eq 1 && -f "$OUT/$MARKER" ]]; then
   log "--restart: removing earlier results in $OUT"
-  find "$OUT" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+  find "$OUT" -mindepth 1 -maxdepth 1 ! -name reference_baseline.json -exec rm -rf {} +
 fi
 # The settings a resumed grading must share with the first one.
 SETTINGS="config=$CONFIG
@@ -253,6 +264,24 @@ write_atomic() {
   local file="$1"
   cat > "$file.tmp.$$" && mv -f "$file.tmp.$$" "$file"
 }
+
+# --record-baseline: the reference's figures on this machine, then stop.
+if [[ "$RECORD_BASELINE" -eq 1 ]]; then
+  rflags=(-f "$CONFIG" --repeat "$BASELINE_RUNS" -j "$JOBS_PER_STUDENT" --color never
+          --record-baseline "$BASELINE" --output-dir "$OUT/.baseline-logs")
+  for p in ${PARTS[@]+"${PARTS[@]}"}; do rflags+=(--part "$p"); done
+  [[ -z "$TIMEOUT_SCALE" ]] || rflags+=(--timeout-scale "$TIMEOUT_SCALE")
+  [[ -z "$CALIBRATION_PLUGIN" ]] || rflags+=(--plugin "$CALIBRATION_PLUGIN")
+  log "recording the reference baseline ($BASELINE_RUNS run(s) of each selected test) into $BASELINE..."
+  rc=0
+  "$LABTEST" "${rflags[@]}" > "$OUT/baseline.log" 2>&1 || rc=$?
+  if [[ "$rc" -ne 0 ]]; then
+    echo "$PROG: the reference did not pass every run (labtest exit $rc), so no baseline was recorded; see $OUT/baseline.log" >&2
+    exit "$EXIT_CALIBRATION"
+  fi
+  log "baseline recorded: $BASELINE"
+  exit "$EXIT_OK"
+fi
 
 # The labtest flags every run shares (students and calibration).
 COMMON_FLAGS=(-f "$CONFIG" --repeat-from-config -j "$JOBS_PER_STUDENT" --color never)

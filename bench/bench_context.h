@@ -1,6 +1,6 @@
 // BenchContext: a minimal TestContext for benchmarks that drive a Cluster
 // directly, without the runner or GoogleTest (the same idea as the
-// FakeTestContext of tests/harness/test_util.h, which depends on the test tree).
+// FakeTestContext of tests/harness/testing/test_util.h, which depends on the test tree).
 //
 // It records the first failure (Fail throws TestFailed only on the thread that
 // constructed the context, as TestContext requires; the fixture's own verbs
@@ -21,7 +21,7 @@
 #include <string>
 #include <thread>
 
-#include "harness/scenario.h"
+#include "harness/scenario/scenario.h"
 #include "runtime/runtime.h"
 
 namespace raftlab::bench {

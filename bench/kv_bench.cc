@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "harness/kv/kv_cluster.h"
-#include "harness/loader.h"
+#include "harness/plugin/loader.h"
 #include "runtime/real_runtime.h"
 
 namespace raftlab {

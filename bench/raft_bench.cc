@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "bench/bench_context.h"
-#include "harness/cluster.h"
-#include "harness/loader.h"
+#include "harness/raft/cluster.h"
+#include "harness/plugin/loader.h"
 #include "runtime/real_runtime.h"
 
 namespace raftlab::bench {

@@ -29,7 +29,7 @@
 
 namespace raftlab::labrpc {
 
-// MIT labrpc's constants (shared/anchors/mit-raft-tester.md section 1.3).
+// MIT labrpc's constants (the values of MIT's labrpc.go).
 inline constexpr int64_t kShortDelayMs = 27;        // unreliable: U(0..26) ms
 inline constexpr int64_t kDropPermille = 100;       // request drop, reply drop: 10%
 inline constexpr int64_t kReorderNum = 600;         // long reordering: 600/900

@@ -1,5 +1,5 @@
 // Network: MIT labrpc's simulated network (one per test), reproducing its
-// semantics and numbers exactly (shared/anchors/mit-raft-tester.md, 1.3-1.5).
+// semantics and numbers exactly (the values of MIT's labrpc.go).
 //
 // A Call through an end that is enabled, connected and whose server exists:
 //   * unreliable mode: waits U(0..26) ms, then loses the request with

@@ -12,7 +12,7 @@
 # scripts/. Left out, on purpose:
 #   reference/  the reference Raft: the answer to the lab. Without it the top
 #               CMakeLists skips the folder and labtest embeds no reference
-#               (harness/EmbedPlugin.cmake makes a stub), so `labtest` asks
+#               (harness/plugin/EmbedPlugin.cmake makes a stub), so `labtest` asks
 #               for --plugin.
 #   tests/      raftlab's own unit tests; several test the reference or load it.
 #               Students test their plugin with labtest.

@@ -25,7 +25,7 @@ set -uo pipefail
 usage() {
   cat <<'EOF'
 Usage: scripts/mutants.sh [options]
-  --build DIR          build folder with harness/labtest and tests/mutants/ (default: build)
+  --build DIR          build folder with bin/labtest and tests/mutants/ (default: build)
   --config FILE        test catalogue (default: config/raft_lab_test.yml of this checkout)
   --out DIR            report folder (default: <build>/mutants-report)
   --mode ci|full       ci: stop each mutant at its first failing test; full: no early stop
@@ -92,7 +92,7 @@ for n in "$runs" "$ref_runs" "$parallel" "$jobs" "$ref_jobs"; do
 done
 command -v jq >/dev/null || die "needs jq (apt-get install jq)"
 build="$(cd "$build" 2>/dev/null && pwd)" || die "no build folder '$build'"
-labtest="$build/harness/labtest"
+labtest="$build/bin/labtest"
 [[ -x "$labtest" ]] || die "no $labtest: build the labtest target"
 [[ -f "$config" ]] || die "no catalogue $config"
 [[ -f "$list" ]] || die "no mutant catalogue $list"

@@ -32,7 +32,7 @@ check_one() {  # prints the file's diagnostics and fails if clang fails
   if ! out=$(clang++-14 "$@" "$f" 2>&1); then echo "== $f"; echo "$out"; return 1; fi
 }
 export -f check_one
-mapfile -t files < <(cd "$src" && ls runtime/*.cc labrpc/*.cc harness/*.cc harness/scenarios/*.cc harness/kv/*.cc 2>/dev/null)
+mapfile -t files < <(cd "$src" && ls runtime/*.cc labrpc/*.cc harness/*/*.cc harness/*/scenarios/*.cc 2>/dev/null)
 status=0
 printf '%s\n' "${files[@]}" | sed "s|^|$src/|" |
   xargs -P "$(nproc)" -I{} bash -c 'check_one "$@"' _ {} "${flags[@]}" || status=1

@@ -1,12 +1,12 @@
-// Fuzz target: the YAML catalogue loader (harness/config.cc, ParseCatalogue).
+// Fuzz target: the YAML catalogue loader (harness/catalogue/config.cc, ParseCatalogue).
 // A catalogue comes from course staff, but a malformed one must give an error
 // with file:line:column, never a crash or an escaping exception.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "harness/config.h"
-#include "harness/scenario.h"
+#include "harness/catalogue/config.h"
+#include "harness/scenario/scenario.h"
 
 namespace {
 

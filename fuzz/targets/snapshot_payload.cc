@@ -1,5 +1,5 @@
 // Fuzz target: the apply checker's decoding of what a plugin applies
-// (harness/commands.cc): snapshot payloads handed back by the student's Raft
+// (harness/raft/commands.cc): snapshot payloads handed back by the student's Raft
 // (DecodeSnapshot) and applied command bytes (CommandAsInt, DescribeCommand).
 // Property: a decoded snapshot re-encodes to bytes that decode to the same.
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "harness/commands.h"
+#include "harness/raft/commands.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);

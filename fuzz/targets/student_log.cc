@@ -1,4 +1,4 @@
-// Fuzz target: the student log's line handling (harness/student_log.cc):
+// Fuzz target: the student log's line handling (harness/scenario/student_log.cc):
 // text from host->log (any bytes, any number of lines) and harness notes.
 // Property: every formatted line is a single line.
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "harness/student_log.h"
+#include "harness/scenario/student_log.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 6) return 0;

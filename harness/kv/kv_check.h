@@ -24,7 +24,7 @@
 
 #include "harness/kv/kv_history.h"
 #include "harness/linearizability/checker.h"
-#include "harness/scenario.h"
+#include "harness/scenario/scenario.h"
 #include "runtime/status.h"
 
 namespace raftlab {

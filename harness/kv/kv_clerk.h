@@ -32,10 +32,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/host_services.h"
+#include "harness/plugin/host_services.h"
 #include "harness/kv/kv_history.h"
-#include "harness/loader.h"
-#include "harness/scenario.h"
+#include "harness/plugin/loader.h"
+#include "harness/scenario/scenario.h"
 #include "labrpc/client_end.h"
 #include "runtime/runtime.h"
 #include "runtime/status.h"

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "harness/kv/kv_timing.h"
-#include "harness/loader.h"
+#include "harness/plugin/loader.h"
 #include "labrpc/mesh.h"
 #include "labrpc/network.h"
 #include "labrpc/persister.h"
@@ -22,18 +22,14 @@ void RequireExtension(TestContext& ctx, const char* id) {
 }  // namespace
 
 KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
-    : ctx_(ctx),
+    : FixtureBase(ctx, opts.servers, "kv"),
       opts_(opts),
-      n_(opts.servers),
-      rt_(ctx.runtime()),
-      net_(std::make_unique<labrpc::Network>(rt_, DeriveSeed(ctx.seed(), "kv/net"))),
-      mesh_(std::make_unique<labrpc::Mesh>(*net_, opts.servers, DeriveSeed(ctx.seed(), "kv/mesh"))),
       history_(std::make_shared<KvHistory>(rt_)),
       env_{ctx, *net_, [this](const std::string& m) { ReportFromOtherThread(m); },
            [this](Nanos d) { return Scaled(d); }},
       mu_(rt_.make_mutex()),
       cv_(rt_.make_cond()),
-      rng_(DeriveSeed(ctx.seed(), "kv/scenario")) {
+      servers_(rt_, opts.servers) {
   if (opts.kind == KvServerKind::kRsm) {
     RequireExtension(ctx, RAFTLAB_EXT_RSM);
   } else {
@@ -42,14 +38,8 @@ KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
   }
   net_->SetReliable(opts.reliable);
   net_->SetLongDelays(false);  // MIT's KV tests: clerks must try servers quickly
-  net_->SetErrorSink([this](const std::string& msg) { ReportFromOtherThread(msg); });
   {
     MutexLock l(*mu_);
-    for (int i = 0; i < n_; i++) {
-      auto s = std::make_unique<Slot>();
-      s->saved = std::make_shared<labrpc::Persister>(rt_);
-      slots_.push_back(std::move(s));
-    }
     cut_.assign(n_, false);
   }
   Event(std::to_string(n_) + (opts.kind == KvServerKind::kRsm ? " rsm servers" : " KV servers") + ", " +
@@ -61,59 +51,36 @@ KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
     Teardown();
     throw;
   }
-  rpcs0_ = net_->GetTotalCount();
-  bytes0_ = net_->GetTotalBytes();
+  MarkFiguresStart();
 }
 
 KvCluster::~KvCluster() { Teardown(); }
-
-std::shared_ptr<KvServerNode> KvCluster::Live(int i) const {
-  MutexLock l(*mu_);
-  return slots_[i]->live;
-}
 
 bool KvCluster::IsUp(int i) const { return Live(i) != nullptr; }
 
 void KvCluster::StartServer(int i) {
   ThrowIfFailed();
   if (IsUp(i)) ShutdownServer(i);
-  std::shared_ptr<labrpc::Persister> persister;
-  int incarnation;
-  {
-    MutexLock l(*mu_);
-    Slot& s = *slots_[i];
-    s.saved = s.saved->Copy();  // this incarnation writes here; a shutdown swaps in another copy
-    persister = s.saved;
-    incarnation = ++s.incarnation;
-  }
+  const Incarnation inc = NextIncarnation(i);
+  const std::shared_ptr<labrpc::Persister>& persister = inc.persister;
+  const int incarnation = inc.number;
   StatusOr<std::shared_ptr<KvServerNode>> node = KvServerNode::Make(
       env_, opts_.kind, i, n_, incarnation, opts_.maxraftstate, mesh_->MakeEndsFor(i), persister);
   if (!node.ok()) Fail("cannot start server " + std::to_string(i) + ": " + node.status().message());
   net_->AddServer(mesh_->ServerName(i), (*node)->server());
-  {
-    MutexLock l(*mu_);
-    slots_[i]->live = *node;
-  }
+  servers_.Set(i, *node);
   mesh_->Connect(i);
   SetCut(i, false);
 }
 
 void KvCluster::ShutdownServer(int i) {
-  std::shared_ptr<KvServerNode> node;
-  {
-    MutexLock l(*mu_);
-    node = std::move(slots_[i]->live);
-  }
+  std::shared_ptr<KvServerNode> node = servers_.Take(i);
   // MIT ShutdownServer order: disconnect, delete the server (in-flight RPCs
   // now fail), swap in a Persister copy (a zombie's later saves go to the
   // orphan), then kill.
   mesh_->Disconnect(i);
   if (!node) return;
-  net_->DeleteServer(mesh_->ServerName(i));
-  {
-    MutexLock l(*mu_);
-    slots_[i]->saved = slots_[i]->saved->Copy();
-  }
+  RetireServer(i);
   std::vector<std::string> problems = node->Shutdown();
   for (const std::string& p : problems) ReportFromOtherThread(p);
   ThrowIfFailed();
@@ -204,13 +171,6 @@ void KvCluster::ApplyAllClerkLinks() {
   for (size_t id = 0; id < count; id++) ApplyClerkLinks(static_cast<int>(id));
 }
 
-bool KvCluster::IsConnected(int i) const { return mesh_->IsConnected(i); }
-
-void KvCluster::SetReliable(bool reliable) {
-  Event(reliable ? "network reliable" : "network unreliable");
-  net_->SetReliable(reliable);
-}
-
 std::pair<std::vector<int>, std::vector<int>> KvCluster::MakePartition(int leader) const {
   std::vector<int> p1, p2;
   for (int i = 0; i < n_; i++) {
@@ -253,56 +213,8 @@ int64_t KvCluster::Counter(int i) const {
   return node ? node->Counter() : 0;
 }
 
-int64_t KvCluster::LogSize() const {
-  MutexLock l(*mu_);
-  int64_t most = 0;
-  for (const auto& s : slots_) most = std::max<int64_t>(most, static_cast<int64_t>(s->saved->RaftStateSize()));
-  return most;
-}
-
-int64_t KvCluster::SnapshotSize() const {
-  MutexLock l(*mu_);
-  int64_t most = 0;
-  for (const auto& s : slots_) most = std::max<int64_t>(most, static_cast<int64_t>(s->saved->SnapshotSize()));
-  return most;
-}
-
-Nanos KvCluster::Scaled(Nanos d) const {
-  const double scale = ctx_.timeout_scale();
-  return Nanos(static_cast<int64_t>(static_cast<double>(d.count()) * (scale > 0 ? scale : 1.0)));
-}
-
-void KvCluster::Sleep(Nanos d) { rt_.sleep_for(Scaled(d)); }
-void KvCluster::SleepUnscaled(Nanos d) { rt_.sleep_for(d); }
-
-int64_t KvCluster::Random(int64_t lo, int64_t hi) {
-  MutexLock l(*mu_);
-  return rng_.uniform(lo, hi);
-}
-
-void KvCluster::Event(const std::string& text) { ctx_.Event(text); }
-
-void KvCluster::Fail(const std::string& msg) {
-  ctx_.Fail(msg);        // throws on the scenario thread
-  ctx_.ThrowIfFailed();  // elsewhere: throws the first recorded failure
-  throw TestFailed(msg);
-}
-
-void KvCluster::ThrowIfFailed() { ctx_.ThrowIfFailed(); }
-
-void KvCluster::ReportFromOtherThread(const std::string& msg) {
-  try {
-    ctx_.Fail(msg);
-  } catch (const TestFailed&) {
-    // On the scenario thread: recorded; the caller's next check throws.
-  }
-}
-
 void KvCluster::RecordFigures() {
-  Figures f;
-  f.peers = n_;
-  f.rpcs = net_->GetTotalCount() - rpcs0_;
-  f.bytes = net_->GetTotalBytes() - bytes0_;
+  Figures f = BaseFigures();
   f.ops = static_cast<int64_t>(history_->size()) + extra_ops_.load(std::memory_order_relaxed);
   ctx_.SetFigures(f);
 }

@@ -50,21 +50,17 @@
 #include <utility>
 #include <vector>
 
+#include "harness/fixture/fixture_base.h"
+#include "harness/fixture/live_peers.h"
 #include "harness/kv/kv_clerk.h"
 #include "harness/kv/kv_history.h"
 #include "harness/kv/kv_server_node.h"
 #include "harness/linearizability/checker.h"
-#include "harness/scenario.h"
+#include "harness/scenario/scenario.h"
 #include "runtime/rng.h"
 #include "runtime/runtime.h"
 
 namespace raftlab {
-
-namespace labrpc {
-class Network;
-class Mesh;
-class Persister;
-}  // namespace labrpc
 
 struct KvClusterOptions {
   KvServerKind kind = KvServerKind::kKvServer;
@@ -73,16 +69,15 @@ struct KvClusterOptions {
   int64_t maxraftstate = -1;  // -1: no snapshots
 };
 
-class KvCluster {
+// Network, persister slots, time, randomness, events and failures come from
+// FixtureBase (harness/fixture/fixture_base.h).
+class KvCluster : public FixtureBase {
  public:
   KvCluster(TestContext& ctx, const KvClusterOptions& opts);
   ~KvCluster();
   KvCluster(const KvCluster&) = delete;
   KvCluster& operator=(const KvCluster&) = delete;
 
-  int n() const { return n_; }
-  TestContext& ctx() { return ctx_; }
-  Runtime& rt() { return rt_; }
   KvHistory& history() { return *history_; }
   const KvClusterOptions& options() const { return opts_; }
 
@@ -99,8 +94,6 @@ class KvCluster {
   void Partition(const std::vector<int>& p1, const std::vector<int>& p2);
   void Disconnect(int i);
   void Connect(int i);
-  void SetReliable(bool reliable);
-  bool IsConnected(int i) const;  // server i is in some group (not disconnected)
   // MIT MakePartition(leader): p1 = n/2+1 servers without the leader, p2 =
   // the rest with the leader (the leader is in the minority).
   std::pair<std::vector<int>, std::vector<int>> MakePartition(int leader) const;
@@ -116,10 +109,6 @@ class KvCluster {
   int32_t Submit(int i, const std::string& op, std::string* result);
   int64_t Counter(int i) const;  // the counter of server i's live incarnation (0 when down)
 
-  // --- probes ----------------------------------------------------------------
-  int64_t LogSize() const;       // largest persisted Raft state of any server
-  int64_t SnapshotSize() const;  // largest persisted snapshot of any server
-
   // --- clerks ----------------------------------------------------------------
   KvClerk& MakeClerk();
   KvClerk& MakeClerkTo(const std::vector<int>& servers);
@@ -133,65 +122,44 @@ class KvCluster {
   // --- checks, time, narrative ---------------------------------------------
   // Runs the linearizability check on the history so far (see kv_check.h).
   lin::CheckResult CheckLinearizable(const std::string& when);
-  Nanos Scaled(Nanos d) const;
-  void Sleep(Nanos d);          // scaled
-  void SleepUnscaled(Nanos d);  // fault-pattern timing and measurement windows
-  int64_t Random(int64_t lo, int64_t hi);
-  void Event(const std::string& text);
-  [[noreturn]] void Fail(const std::string& msg);
-  void ThrowIfFailed();
   // Clerk operations not recorded in the history (MIT counts only recorded).
   void CountOps(int64_t n) { extra_ops_.fetch_add(n, std::memory_order_relaxed); }
   void End();  // records the figures (the destructor does too)
 
  private:
-  struct Slot {
-    std::shared_ptr<KvServerNode> live;        // nullptr while down
-    std::shared_ptr<labrpc::Persister> saved;  // what the next incarnation starts from
-    int incarnation = 0;
-  };
   struct ClientThread {
     std::string name;
     std::unique_ptr<Thread> thread;
     std::shared_ptr<std::atomic<bool>> done = std::make_shared<std::atomic<bool>>(false);
   };
 
-  std::shared_ptr<KvServerNode> Live(int i) const;
+  std::shared_ptr<KvServerNode> Live(int i) const { return servers_.Get(i); }
   // Enables clerk `id`'s ends to its allowed servers that are not cut.
   void ApplyClerkLinks(int id);
   void ApplyAllClerkLinks();
   void SetCut(int i, bool cut);
-  void ReportFromOtherThread(const std::string& msg);
   void PartitionerLoop();
   void Teardown();
   void RecordFigures();
   static std::string GroupText(const std::vector<int>& g);
 
-  TestContext& ctx_;
   const KvClusterOptions opts_;
-  const int n_;
-  Runtime& rt_;
-  std::unique_ptr<labrpc::Network> net_;
-  std::unique_ptr<labrpc::Mesh> mesh_;
   std::shared_ptr<KvHistory> history_;
   KvNodeEnv env_;
 
   std::unique_ptr<Mutex> mu_;
   std::unique_ptr<CondVar> cv_;
-  std::vector<std::unique_ptr<Slot>> slots_ GUARDED_BY(*mu_);
   std::vector<std::unique_ptr<KvClerk>> clerks_ GUARDED_BY(*mu_);
   std::vector<std::unique_ptr<ClientThread>> clients_ GUARDED_BY(*mu_);
   std::vector<std::vector<int>> clerk_allowed_ GUARDED_BY(*mu_);  // by clerk id
   std::vector<bool> cut_ GUARDED_BY(*mu_);                         // Disconnect()ed servers
-  Rng rng_ GUARDED_BY(*mu_);
   bool partitioner_stop_ GUARDED_BY(*mu_) = false;
   std::unique_ptr<Thread> partitioner_;  // scenario thread only
   std::optional<size_t> crash_band_;      // scenario thread only
   int checks_ = 0;                        // scenario thread only
 
+  LivePeers<KvServerNode> servers_;
   std::atomic<int64_t> extra_ops_{0};
-  int64_t rpcs0_ = 0;
-  int64_t bytes0_ = 0;
   bool ended_ = false;
   bool torn_down_ = false;
 };

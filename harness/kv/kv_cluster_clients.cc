@@ -2,7 +2,7 @@
 // check and teardown.
 #include <stdexcept>
 
-#include "harness/bounded_call.h"
+#include "harness/raft/bounded_call.h"
 #include "harness/kv/kv_check.h"
 #include "harness/kv/kv_cluster.h"
 #include "harness/kv/kv_timing.h"
@@ -176,19 +176,14 @@ void KvCluster::Teardown() {
     clerks_.clear();
   }
   for (int i = 0; i < n_; i++) {
-    std::shared_ptr<KvServerNode> node;
-    {
-      MutexLock l(*mu_);
-      node = std::move(slots_[i]->live);
-    }
+    std::shared_ptr<KvServerNode> node = servers_.Take(i);
     if (!node) continue;
     mesh_->Disconnect(i);
-    net_->DeleteServer(mesh_->ServerName(i));
+    RetireServer(i);
     for (const std::string& p : node->Shutdown()) ReportFromOtherThread(p);
   }
   if (!ended_) RecordFigures();
-  net_->SetErrorSink(nullptr);
-  net_->Cleanup();
+  CloseNetwork();
 }
 
 }  // namespace raftlab

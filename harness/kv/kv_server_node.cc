@@ -1,6 +1,6 @@
 #include "harness/kv/kv_server_node.h"
 
-#include "harness/bounded_call.h"
+#include "harness/raft/bounded_call.h"
 #include "harness/kv/kv_timing.h"
 #include "runtime/rng.h"
 

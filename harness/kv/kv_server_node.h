@@ -28,10 +28,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/host_services.h"
+#include "harness/plugin/host_services.h"
 #include "harness/kv/counter_sm.h"
-#include "harness/loader.h"
-#include "harness/scenario.h"
+#include "harness/plugin/loader.h"
+#include "harness/scenario/scenario.h"
 #include "labrpc/client_end.h"
 #include "labrpc/network.h"
 #include "labrpc/persister.h"

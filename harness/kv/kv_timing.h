@@ -1,8 +1,8 @@
 // kv_timing.h: every timing constant and threshold of the key/value fixture
 // and the part-5 scenarios, named, with the reason for its value (MIT 6.5840
-// Lab 4, 2025 tester; shared/anchors/mit-kv-tester.md sections 2 and 7).
+// Lab 4, 2025 tester).
 //
-// Scaling rule (as harness/timing.h): deadlines and waits are multiplied by
+// Scaling rule (as harness/raft/timing.h): deadlines and waits are multiplied by
 // TestContext::timeout_scale() through KvCluster::Scaled(). NOT scaled, because
 // scaling would change what is measured rather than how patient the test is:
 //   - the partitioner's period (it shapes the fault pattern);

@@ -56,7 +56,7 @@ cmake -S "$H" -B "$TMP/build" ${GEN[@]+"${GEN[@]}"} -DCMAKE_BUILD_TYPE=HandoutCh
   { cat "$TMP/configure.log"; fail "the handout does not configure"; }
 cmake --build "$TMP/build" --target labtest -j 2 > "$TMP/build.log" 2>&1 ||
   { tail -50 "$TMP/build.log"; fail "labtest does not build from the handout"; }
-LABTEST="$TMP/build/harness/labtest"
+LABTEST="$TMP/build/bin/labtest"
 cmake -S "$H/skeleton" -B "$TMP/skeleton-build" > "$TMP/skeleton.log" 2>&1 &&
   cmake --build "$TMP/skeleton-build" -j 2 >> "$TMP/skeleton.log" 2>&1 ||
   { cat "$TMP/skeleton.log"; fail "the skeleton does not build in the handout"; }

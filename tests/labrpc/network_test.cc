@@ -1,5 +1,5 @@
 // Tests of labrpc/network.{h,cc} and the Call path (net_core.cc): MIT labrpc's
-// semantics and numbers (shared/anchors/mit-raft-tester.md section 1).
+// semantics and numbers (the values of MIT's labrpc.go).
 //
 // Timing: this suite runs on loaded 2-core machines, so time bounds are upper
 // bounds with generous slack (stated at each use). Delay distributions are
@@ -405,7 +405,7 @@ TEST_F(NetworkTest, LongFailureWaitsAndCleanupReleasesWaiters) {
   EXPECT_EQ(net.GetTotalCount(), count);        // and not even counted
 }
 
-// Added with the fixture's kill path (harness/cluster_peer.cc): deleting an
+// Added with the fixture's kill path (harness/raft/cluster_peer.cc): deleting an
 // end releases its calls that are waiting out a long failure delay, so a
 // killed peer's RPC threads can be joined within the kill bound.
 TEST_F(NetworkTest, DeleteEndReleasesItsLongFailureWaiters) {

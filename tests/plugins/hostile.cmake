@@ -1,4 +1,4 @@
-# Hostile plugins for the runner tests (tests/harness/runner_test.cc): each
+# Hostile plugins for the runner tests (tests/harness/run/runner_test.cc): each
 # build of hostile_plugin.cc breaks the test process in one way. Included by
 # tests/plugins/CMakeLists.txt, whose raftlab_test_plugin() it uses.
 set(RAFTLAB_HOSTILE_PLUGINS quiet crash abort throw throw_thread hang_make hang_start busy log_crash flood

@@ -1,5 +1,5 @@
 // hostile_plugin: Raft plugins that break the process on purpose, for the
-// runner tests (tests/harness/runner_test.cc). Raw C entry points, no
+// runner tests (tests/harness/run/runner_test.cc). Raw C entry points, no
 // convenience-layer glue, so nothing catches what they throw. One source,
 // one behaviour per build, selected by a macro (see hostile.cmake):
 //
@@ -27,7 +27,7 @@
 //   HOSTILE_SYSTEM        make() calls system("true") (posix_spawn blocks
 //                         every signal, so the sandbox's trap kills it)
 // Behaviours that need a running cluster (the test_cluster_life scenario of
-// tests/harness/hostile_scenarios.cc):
+// tests/harness/testing/hostile_scenarios.cc):
 //   HOSTILE_THREADS_HOST  make() starts 3000 sleeping threads with
 //                         host->thread_start (until it returns NULL)
 //   HOSTILE_CRASH_HANDLER a sender thread calls the next peer, whose

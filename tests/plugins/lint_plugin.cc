@@ -1,5 +1,5 @@
 // lint_plugin: valid plugins that export shared state on purpose, for the
-// lint tests (tests/harness/lint_test.cc) and the loader test of copies that
+// lint tests (tests/harness/plugin/lint_test.cc) and the loader test of copies that
 // glibc cannot unload. Built WITHOUT -fvisibility=hidden (lint_plugins.cmake)
 // so the compiler exports what it would for a careless student:
 //

@@ -1,0 +1,73 @@
+// Catalogue: the YAML test catalogue (config/raft_lab_test.yml) loaded,
+// validated and with defaults filled in.
+//
+// File shape (version 1):
+//   version: 1
+//   parts:
+//     - {part: 1, name: leader election, points: 20}
+//   tests:
+//     - name: 3A-initial-election      # required, unique
+//       part: 1                        # required, declared under parts
+//       description: initial election  # default: the name
+//       points: 5                      # required, > 0
+//       timeout: 120                   # seconds, > 0; default 120
+//       repeat: 1                      # grading repetitions, >= 1; default 1
+//       scenario: initial_election     # required, a registered scenario
+//       params: {servers: 3}           # checked against the scenario's ParamSpecs
+//   grading:                           # optional (grade.sh)
+//     policy: all-or-nothing           # or pass-rate; see ScoringPolicy in report_book.h
+//
+// Every error names file:line:column (1-based) and says how to fix it.
+// Errors are collected (up to a cap) so one run shows them all.
+//
+// Thread safety: a Catalogue is an immutable value once loaded.
+// Ownership: the loader returns the Catalogue by value; yaml-cpp exceptions
+// never leave config.cc.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/scenario/scenario.h"
+#include "runtime/status.h"
+
+namespace raftlab {
+
+struct PartSpec {
+  int part = 0;
+  std::string name;  // "leader election"
+  double points = 0;
+};
+
+struct Catalogue {
+  std::string path;  // as given to the loader, used in messages
+  int version = 1;
+  std::vector<PartSpec> parts;  // in file order
+  std::vector<TestSpec> tests;  // in file order
+  // `grading: {policy: ...}`: "all-or-nothing" or "pass-rate" (the names of
+  // ScoringPolicy, report_book.h); "" when the file has no grading section.
+  std::string grading_policy;
+  // Non-fatal findings ("part 1 declares 20 points but its tests sum to 15").
+  std::vector<std::string> warnings;
+
+  const TestSpec* FindTest(std::string_view name) const;
+  const PartSpec* FindPart(int part) const;
+};
+
+// Reads and validates the file at `path`. Errors: NotFound when the file
+// cannot be read, Config for everything else (message: one line per problem).
+StatusOr<Catalogue> LoadCatalogue(const std::string& path, const ScenarioRegistry& registry);
+
+// The same from text already in memory; `path` is used only in messages.
+StatusOr<Catalogue> ParseCatalogue(std::string_view text, const std::string& path,
+                                   const ScenarioRegistry& registry);
+
+// The closest of `candidates` to `word` when it is plausibly a typo, else "".
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+// "reliable network" / "unreliable network" from a test's `reliable` param,
+// "" when the test has none. Used on the console start line.
+std::string NetworkLabel(const TestSpec& spec);
+
+}  // namespace raftlab

@@ -1,0 +1,190 @@
+// raftlab-grade-collect: grade.sh's helper in C++. Two modes:
+//
+//   raftlab-grade-collect -f CATALOGUE --grades DIR [--part N]... [--policy P]
+//                         [--csv PATH] [STUDENT...]
+//     reads GRADES/<student>/ for each student (grade_collect.h), writes
+//     grades.csv and prints the score table.
+//
+//   raftlab-grade-collect -f CATALOGUE --calibration RESULTS.json --labtest-exit N
+//                         [--baseline FILE] [--max-slowdown X] --write PATH [--part N]...
+//     judges the reference's calibration run (calibration.h), writes
+//     calibration.json to PATH and prints the verdict.
+//
+// Parses and dispatches only. Exit codes: 0 done (calibration: accepted),
+// 2 usage or catalogue error, 4 a file cannot be written, 5 calibration refused.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "harness/report/atomic_file.h"
+#include "harness/grade/calibration.h"
+#include "harness/catalogue/config.h"
+#include "harness/grade/grade_collect.h"
+#include "harness/report/book.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+using namespace raftlab;
+
+constexpr int kExitOk = 0, kExitUsage = 2, kExitInternal = 4, kExitRefused = 5;
+
+int Usage(const std::string& msg) {
+  fmt::print(stderr, "raftlab-grade-collect: {}\n", msg);
+  return kExitUsage;
+}
+
+// Student folders under `dir` that hold DONE or ERROR, sorted by name.
+std::vector<std::string> StudentsIn(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (!e.is_directory(ec)) continue;
+    if (fs::exists(e.path() / "DONE", ec) || fs::exists(e.path() / "ERROR", ec)) {
+      out.push_back(e.path().filename().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int CalibrationMode(const po::variables_map& vm, ReportPlan plan) {
+  if (!vm.count("labtest-exit") || !vm.count("write")) {
+    return Usage("--calibration needs --labtest-exit N and --write PATH");
+  }
+  CalibrationInput in;
+  in.plan = std::move(plan);
+  in.labtest_exit = vm["labtest-exit"].as<int>();
+  if (vm.count("max-slowdown")) {
+    in.max_slowdown = vm["max-slowdown"].as<double>();
+    if (!(in.max_slowdown >= 1)) return Usage("--max-slowdown must be at least 1");
+  }
+  std::optional<Baseline> baseline;
+  if (vm.count("baseline")) {
+    auto b = Baseline::Load(vm["baseline"].as<std::string>());
+    if (b.ok()) {
+      baseline = std::move(*b);
+      in.baseline = &*baseline;
+    } else if (b.status().code() != Status::Code::kNotFound) {
+      return Usage(b.status().message());
+    }
+  }
+  const std::string results = vm["calibration"].as<std::string>();
+  std::ifstream file(results, std::ios::binary);
+  if (file) {
+    std::stringstream buf;
+    buf << file.rdbuf();
+    auto runs = RunsFromResultsJson(buf.str());
+    if (runs.ok()) in.runs = std::move(*runs);
+  }
+  CalibrationReport rep = Calibrate(in);
+  const std::string out = vm["write"].as<std::string>();
+  Status written = WriteFileAtomically(out, CalibrationJson(in, rep));
+  for (const std::string& n : rep.notes) fmt::print("calibration: note: {}\n", n);
+  if (rep.ok) {
+    fmt::print("calibration: the reference passed {} test(s){}; grading can go ahead\n", in.plan.tests.size(),
+               rep.runs_compared > 0 ? fmt::format(" in {:.1f} s (baseline {:.1f} s)", rep.measured_s, rep.expected_s)
+                                     : "");
+  } else {
+    for (const std::string& p : rep.problems) fmt::print("calibration: REFUSED: {}\n", p);
+  }
+  if (!written.ok()) {
+    fmt::print(stderr, "raftlab-grade-collect: {}\n", written.message());
+    return kExitInternal;
+  }
+  return rep.ok ? kExitOk : kExitRefused;
+}
+
+int Main(int argc, char** argv) {
+  po::options_description opts("Options");
+  // clang-format off
+  opts.add_options()
+    ("help,h", "show this help")
+    ("config,f", po::value<std::string>()->value_name("FILE"), "the test catalogue grading used")
+    ("grades", po::value<std::string>()->value_name("DIR"), "grade.sh's output folder (holds <student>/)")
+    ("part", po::value<std::vector<int>>()->value_name("N")->composing(), "grade part N only (repeatable)")
+    ("policy", po::value<std::string>()->value_name("P"),
+     "all-or-nothing or pass-rate (default: the catalogue's grading.policy, else all-or-nothing)")
+    ("csv", po::value<std::string>()->value_name("PATH"), "where grades.csv goes (default DIR/grades.csv)")
+    ("students", po::value<std::vector<std::string>>()->composing(), "students (default: every finished folder)")
+    ("calibration", po::value<std::string>()->value_name("RESULTS"), "judge this reference results.json instead")
+    ("labtest-exit", po::value<int>()->value_name("N"), "calibration: the reference labtest's exit code")
+    ("baseline", po::value<std::string>()->value_name("FILE"), "calibration: the reference baseline (optional)")
+    ("max-slowdown", po::value<double>()->value_name("X"), "calibration: refuse beyond X times the baseline (2)")
+    ("write", po::value<std::string>()->value_name("PATH"), "calibration: where calibration.json goes");
+  // clang-format on
+  po::positional_options_description pos;
+  pos.add("students", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage(e.what());
+  }
+  if (vm.count("help")) {
+    fmt::print("Usage: raftlab-grade-collect -f CATALOGUE --grades DIR [options] [STUDENT...]\n"
+               "Scores grade.sh's per-student folders, writes grades.csv and prints the table.\n");
+    std::ostringstream o;
+    o << opts;
+    fmt::print("{}", o.str());
+    return kExitOk;
+  }
+  if (!vm.count("config")) return Usage("-f CATALOGUE is required");
+  auto cat = LoadCatalogue(vm["config"].as<std::string>(), ScenarioRegistry::Global());
+  if (!cat.ok()) return Usage(cat.status().message());
+
+  std::vector<int> parts;
+  if (vm.count("part")) parts = vm["part"].as<std::vector<int>>();
+  std::vector<const TestSpec*> selected;
+  for (const TestSpec& t : cat->tests) {
+    if (parts.empty() || std::find(parts.begin(), parts.end(), t.part) != parts.end()) selected.push_back(&t);
+  }
+  if (selected.empty()) return Usage("the catalogue has no test in the selected parts");
+
+  ScoringPolicy policy = ScoringPolicy::kAllOrNothing;
+  std::string word = vm.count("policy") ? vm["policy"].as<std::string>() : cat->grading_policy;
+  if (!word.empty()) {
+    auto p = ParseScoringPolicy(word);
+    if (!p.ok()) return Usage(p.status().message());
+    policy = *p;
+  }
+
+  ReportPlan plan = MakeReportPlan(*cat, selected);
+  for (PlannedTest& t : plan.tests) {
+    if (const TestSpec* spec = cat->FindTest(t.name)) t.runs = std::max(1, spec->repeat);
+  }
+  if (vm.count("calibration")) return CalibrationMode(vm, std::move(plan));
+  if (!vm.count("grades")) return Usage("--grades DIR is required");
+  const std::string grades = vm["grades"].as<std::string>();
+  std::vector<std::string> students;
+  if (vm.count("students")) {
+    students = vm["students"].as<std::vector<std::string>>();
+  } else {
+    students = StudentsIn(grades);
+  }
+  std::vector<StudentRecord> records;
+  for (const std::string& s : students) records.push_back(ReadStudentFolder(grades, s));
+  GradeTable table = ScoreStudents(plan, policy, records);
+
+  const std::string csv = vm.count("csv") ? vm["csv"].as<std::string>() : (fs::path(grades) / "grades.csv").string();
+  Status written = WriteFileAtomically(csv, GradesCsv(table));
+  fmt::print("{}", ScoreTableText(table));
+  fmt::print("policy {}; {} student(s); grades written to {}\n", ScoringPolicyName(policy), table.rows.size(), csv);
+  if (!written.ok()) {
+    fmt::print(stderr, "raftlab-grade-collect: {}\n", written.message());
+    return kExitInternal;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Main(argc, argv); }

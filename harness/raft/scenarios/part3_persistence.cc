@@ -1,0 +1,351 @@
+// Part 3, persistence: MIT 3C (persist 1-3, Figure 8, unreliable agreement,
+// Figure 8 unreliable, churn) and SJTU part 3's unreliable Figure 8 (the
+// crash-based Figure 8 on an unreliable network, 100 iterations), which
+// reuses `figure8` with other parameters.
+#include <algorithm>
+#include <atomic>
+
+#include "harness/raft/cluster.h"
+#include "harness/raft/scenarios/common.h"
+#include "harness/raft/timing.h"
+
+namespace raftlab::scenarios {
+namespace {
+
+using timing::kElectionTimeout;
+
+void CrashAndRestartAll(Cluster& c) {
+  for (int i = 0; i < c.n(); i++) c.Crash(i);
+  for (int i = 0; i < c.n(); i++) c.Restart(i);
+}
+
+// MIT TestPersist13C "basic persistence".
+void Persist1(TestContext& ctx) {
+  Cluster c(ctx, OptionsFrom(ctx.params()));
+  const int n = c.n();
+  c.One(IntCommand(11), n, true);
+
+  // Crash and restart everyone: the committed entry must survive.
+  CrashAndRestartAll(c);
+  c.One(IntCommand(12), n, true);
+
+  // Crash and restart the leader.
+  const int leader1 = c.CheckOneLeader();
+  c.Crash(leader1);
+  c.Restart(leader1);
+  c.One(IntCommand(13), n, true);
+
+  // The rest agree while the leader is down; it catches up after restarting.
+  const int leader2 = c.CheckOneLeader();
+  c.Crash(leader2);
+  c.One(IntCommand(14), n - 1, true);
+  c.Restart(leader2);
+  c.Wait(4, n, -1);  // wait for leader2 to join before crashing i3
+
+  // Same for a follower.
+  const int i3 = (c.CheckOneLeader() + 1) % n;
+  c.Crash(i3);
+  c.One(IntCommand(15), n - 1, true);
+  c.Restart(i3);
+  c.One(IntCommand(16), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"persist1", "committed entries survive crashes of everyone, the leader, a follower",
+                           {ServersParam(3), ReliableParam(true)}, &Persist1});
+
+// MIT TestPersist23C "more persistence".
+void Persist2(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  const int n = c.n();
+  int64_t index = 1;
+  for (int64_t iters = 0; iters < p.Int("iterations"); iters++) {
+    c.One(IntCommand(10 + index), n, true);
+    index++;
+    const int leader1 = c.CheckOneLeader();
+
+    // Two followers crash; the other three agree without them.
+    c.Crash((leader1 + 1) % n);
+    c.Crash((leader1 + 2) % n);
+    c.One(IntCommand(10 + index), n - 2, true);
+    index++;
+
+    // The three that know the latest entry crash; the two that missed it
+    // restart, then one that knows it: the stale two must not win an
+    // election that would lose the committed entry.
+    c.Crash((leader1 + 0) % n);
+    c.Crash((leader1 + 3) % n);
+    c.Crash((leader1 + 4) % n);
+    c.Restart((leader1 + 1) % n);
+    c.Restart((leader1 + 2) % n);
+    c.Sleep(kElectionTimeout);
+    c.Restart((leader1 + 3) % n);
+    c.One(IntCommand(10 + index), n - 2, true);
+    index++;
+
+    c.Restart((leader1 + 4) % n);
+    c.Restart((leader1 + 0) % n);
+  }
+  c.One(IntCommand(1000), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"persist2", "servers that missed entries must not win elections after restarts",
+                           {ServersParam(5), ReliableParam(true), IntParam("iterations", 5, "crash rounds")},
+                           &Persist2});
+
+// MIT TestPersist33C "partitioned leader and one follower crash, leader restarts".
+void Persist3(TestContext& ctx) {
+  Cluster c(ctx, OptionsFrom(ctx.params()));
+  const int n = c.n();
+  c.One(IntCommand(101), n, true);
+
+  const int leader = c.CheckOneLeader();
+  c.Disconnect((leader + 2) % n);
+  c.One(IntCommand(102), n - 1, true);
+
+  // The leader and its follower crash; the partitioned server comes back.
+  c.Crash((leader + 0) % n);
+  c.Crash((leader + 1) % n);
+  c.Connect((leader + 2) % n);
+  c.Restart((leader + 0) % n);
+  c.One(IntCommand(103), n - 1, true);
+
+  c.Restart((leader + 1) % n);
+  c.One(IntCommand(104), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"persist3", "partitioned leader and one follower crash, leader restarts",
+                           {ServersParam(3), ReliableParam(true)}, &Persist3});
+
+// The Figure 8 schedule's sleep: mostly short, sometimes long (NOT scaled:
+// it shapes the fault pattern, it is not a deadline).
+void Figure8Pause(Cluster& c) {
+  if (c.Random(0, 999) < 100) {
+    c.SleepUnscaled(Millis(c.Random(0, timing::kFigure8LongSleepMs - 1)));
+  } else {
+    c.SleepUnscaled(Millis(c.Random(0, timing::kFigure8ShortSleepMs - 1)));
+  }
+}
+
+// MIT TestFigure83C "Figure 8" (and SJTU unreliable_figure_8 with
+// reliable=false, iterations=100): leaders crash right after accepting
+// commands; the appliers check on every apply that no two servers ever
+// commit different commands at one index.
+void Figure8(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  const int n = c.n();
+  c.One(c.RandomCommand(), 1, true);
+
+  int nup = n;
+  for (int64_t iters = 0; iters < p.Int("iterations"); iters++) {
+    // Offer a command to every live server; remember who took it as leader.
+    int leader = -1;
+    for (int i = 0; i < n; i++) {
+      if (c.IsUp(i) && c.Start(i, c.RandomCommand()).is_leader) leader = i;
+    }
+    Figure8Pause(c);
+
+    // Crash that leader right away ...
+    if (leader != -1) {
+      c.Crash(leader);
+      nup--;
+    }
+    // ... and keep at least three servers up.
+    if (nup < 3) {
+      const int s = static_cast<int>(c.Random(0, n - 1));
+      if (!c.IsUp(s)) {
+        c.Restart(s);
+        nup++;
+      }
+    }
+  }
+
+  // Everyone back: the cluster must still reach agreement.
+  for (int i = 0; i < n; i++) {
+    if (!c.IsUp(i)) c.Restart(i);
+  }
+  c.One(c.RandomCommand(), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"figure8", "leaders crash right after accepting commands; commits never conflict",
+                           {ServersParam(5), ReliableParam(true), IntParam("iterations", 1000, "crash rounds")},
+                           &Figure8});
+
+// MIT TestUnreliableAgree3C "unreliable agreement".
+void UnreliableAgree(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  const int n = c.n();
+  {
+    ClientThreads clients(c);
+    for (int64_t iters = 1; iters < p.Int("iterations"); iters++) {
+      // Several agreements at once, on a lossy network.
+      for (int64_t j = 0; j < p.Int("clients"); j++) {
+        clients.Spawn("one " + std::to_string(iters) + "/" + std::to_string(j),
+                      [&c, iters, j] { c.One(IntCommand(100 * iters + j), 1, true); });
+      }
+      c.One(IntCommand(iters), 1, true);
+    }
+    c.SetReliable(true);
+    clients.JoinAll();
+  }
+  c.One(IntCommand(100), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"unreliable_agree", "many concurrent agreements on a lossy network",
+                           {ServersParam(5), ReliableParam(false),
+                            IntParam("iterations", 50, "rounds (MIT runs 1..49)"),
+                            IntParam("clients", 4, "concurrent one() callers per round")},
+                           &UnreliableAgree});
+
+// MIT TestFigure8Unreliable3C "Figure 8 (unreliable)".
+void Figure8Unreliable(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  const int n = c.n();
+  c.One(IntCommand(c.Random(0, 9999)), 1, true);
+
+  int nup = n;
+  for (int64_t iters = 0; iters < p.Int("iterations"); iters++) {
+    // Part-way through, replies start arriving very late and out of order.
+    if (iters == p.Int("reorder_at")) c.SetLongReordering(true);
+
+    // Offer a command to every server, connected or not.
+    int leader = -1;
+    for (int i = 0; i < n; i++) {
+      if (c.Start(i, IntCommand(c.Random(0, 9999))).is_leader && c.IsConnected(i)) leader = i;
+    }
+    Figure8Pause(c);
+
+    // Disconnect that leader half of the time; keep three servers connected.
+    if (leader != -1 && c.Random(0, 999) < kElectionTimeout.count() / 2) {
+      c.Disconnect(leader);
+      nup--;
+    }
+    if (nup < 3) {
+      const int s = static_cast<int>(c.Random(0, n - 1));
+      if (!c.IsConnected(s)) {
+        c.Connect(s);
+        nup++;
+      }
+    }
+  }
+
+  // Everyone back: a leader that fell far behind must catch up quickly.
+  for (int i = 0; i < n; i++) {
+    if (!c.IsConnected(i)) c.Connect(i);
+  }
+  c.One(IntCommand(c.Random(0, 9999)), n, true);
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"figure8_unreliable",
+                           "Figure 8 with disconnections on a lossy network with long reordering",
+                           {ServersParam(5), ReliableParam(false), IntParam("iterations", 1000, "rounds"),
+                            IntParam("reorder_at", 200, "round at which long reordering starts")},
+                           &Figure8Unreliable});
+
+// MIT TestReliableChurn3C / TestUnreliableChurn3C.
+void Churn(TestContext& ctx) {
+  const Params& p = ctx.params();
+  Cluster c(ctx, OptionsFrom(p));
+  const int n = c.n();
+  std::atomic<bool> stop{false};
+  const int64_t nclients = p.Int("clients");
+  std::vector<std::vector<int64_t>> values(nclients);
+
+  {
+    ClientThreads clients(c);
+    for (int64_t me = 0; me < nclients; me++) {
+      // Each client offers random commands to every live server and records
+      // the ones it saw committed.
+      clients.Spawn("churn client " + std::to_string(me), [&c, &stop, &values, me, n] {
+        while (!stop.load()) {
+          const int64_t x = c.Random(0, (int64_t{1} << 31) - 1);
+          const Command cmd = IntCommand(x);
+          int64_t index = -1;
+          bool ok = false;
+          for (int i = 0; i < n; i++) {
+            if (!c.IsUp(i)) continue;
+            const Cluster::StartResult r = c.Start(i, cmd);
+            if (r.is_leader) {
+              ok = true;
+              index = r.index;
+            }
+          }
+          if (ok) {
+            // Poll with growing pauses (MIT: 10, 20, 50, 100, 200 ms).
+            for (int ms : {10, 20, 50, 100, 200}) {
+              const ApplyChecker::Committed cm = c.NCommitted(index);
+              if (cm.count > 0) {
+                if (cm.command == cmd) values[me].push_back(x);
+                break;
+              }
+              c.SleepUnscaled(Millis(ms));  // a poll period, not a deadline
+            }
+          } else {
+            c.SleepUnscaled(Millis(79 + me * 17));
+          }
+        }
+      });
+    }
+
+    // Meanwhile, the main thread disconnects, restarts and crashes servers.
+    for (int64_t iters = 0; iters < p.Int("iterations"); iters++) {
+      if (c.Random(0, 999) < 200) c.Disconnect(static_cast<int>(c.Random(0, n - 1)));
+      if (c.Random(0, 999) < 500) {
+        const int i = static_cast<int>(c.Random(0, n - 1));
+        if (!c.IsUp(i)) c.Restart(i);
+        c.Connect(i);
+      }
+      if (c.Random(0, 999) < 200) {
+        const int i = static_cast<int>(c.Random(0, n - 1));
+        if (c.IsUp(i)) c.Crash(i);
+      }
+      c.Sleep(timing::kChurnStep);
+    }
+
+    // Calm down: reliable network, everyone up and connected.
+    c.Sleep(kElectionTimeout);
+    c.SetReliable(true);
+    for (int i = 0; i < n; i++) {
+      if (!c.IsUp(i)) c.Restart(i);
+      c.Connect(i);
+    }
+    stop.store(true);
+    clients.JoinAll();
+  }
+  c.Sleep(kElectionTimeout);
+
+  // Every index must be committed on every server, with an int ...
+  const int64_t last = c.One(c.RandomCommand(), n, true);
+  std::vector<int64_t> really;
+  for (int64_t index = 1; index <= last; index++) {
+    const std::optional<Command> v = c.Wait(index, n, -1);
+    really.push_back(IntValue(c, *v, "committed value at index " + std::to_string(index) + ":"));
+  }
+  // ... and every value a client saw committed must be in the final log.
+  std::sort(really.begin(), really.end());
+  for (const auto& vs : values) {
+    for (int64_t v : vs) {
+      if (!std::binary_search(really.begin(), really.end(), v)) {
+        c.Fail("didn't find a value: " + std::to_string(v) + " was reported committed but is not in the log");
+      }
+    }
+  }
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"churn", "clients submit while servers disconnect, crash and restart at random",
+                           {ServersParam(5), ReliableParam(true), IntParam("iterations", 20, "churn steps"),
+                            IntParam("clients", 3, "client threads")},
+                           &Churn});
+
+}  // namespace
+}  // namespace raftlab::scenarios

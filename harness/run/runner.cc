@@ -1,0 +1,190 @@
+// TestRunner (see runner.h).
+#include "harness/run/runner.h"
+
+#include <signal.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "harness/run/child_process.h"
+#include "harness/run/stack_dump.h"
+#include "harness/scenario/student_log.h"
+#include "harness/run/test_child.h"
+
+namespace raftlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;  // ASan/TSan reserve terabytes of address space: RLIMIT_AS breaks them
+#else
+constexpr bool kSanitized = false;
+#endif
+
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::string CrashReason(int sig) {
+  if (sig == SIGABRT) return "crashed: SIGABRT (abort; an exception may have escaped your code)";
+  if (sig == SIGKILL) return "killed by SIGKILL (out of memory, or killed from outside)";
+  return fmt::format("crashed: {} ({})", SignalName(sig), SignalDescription(sig));
+}
+
+std::string Seconds(double s) { return s == std::floor(s) ? fmt::format("{:.0f}", s) : fmt::format("{:.1f}", s); }
+
+}  // namespace
+
+std::string RunFolderName(const std::string& test, int repetition) { return fmt::format("{}-{}", test, repetition); }
+
+TestRunner::TestRunner(Runtime& rt, RunnerOptions options) : rt_(rt), options_(std::move(options)) {}
+
+TestResult TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_seed,
+                           const std::function<void(std::string_view)>& live_line) const {
+  RunHooks hooks;
+  hooks.live_line = live_line;
+  return *RunCancellable(spec, repetition, base_seed, hooks);  // no cancel flag: always a result
+}
+
+std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int repetition, uint64_t base_seed,
+                                                     const RunHooks& hooks) const {
+  const RunnerOptions& o = options_;
+  const auto& live_line = hooks.live_line;
+  TestResult r;
+  r.test = spec.name;
+  r.part = spec.part;
+  r.repetition = repetition;
+  r.base_seed = base_seed;
+  r.seed = RunSeed(base_seed, spec.name, repetition);
+
+  const fs::path dir = fs::path(o.run_dir) / RunFolderName(spec.name, repetition);
+  const fs::path tmp = dir / "tmp";
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) {
+    r.verdict = Verdict::kError;
+    r.message = fmt::format("cannot create the output folder {}: {}", dir.string(), ec.message());
+    return r;
+  }
+  r.output_dir = dir.string();
+  const std::string result_file = (dir / "result.json").string();
+  const std::string log_file = (dir / "student.log").string();
+
+  const double limit_s = spec.timeout_s * o.timeout_scale;
+  ChildSpec child;
+  child.exe = o.self_exe;
+  child.args = {"--child",          "--test",        spec.name,
+                "--seed",           std::to_string(base_seed),
+                "--repetition",     std::to_string(repetition),
+                "--plugin",         o.plugin_path,
+                "-f",               o.config_path,
+                "--result-file",    result_file,
+                "--log-file",       log_file,
+                "--timeout-scale",  fmt::format("{}", o.timeout_scale)};
+  if (o.verbose) child.args.push_back("-v");
+  child.set_env = {{"TMPDIR", tmp.string()}};
+  child.stdout_path = (dir / "stdout.txt").string();
+  child.stderr_path = (dir / "stderr.txt").string();
+  child.output_cap_bytes = o.output_cap_bytes;
+  child.timeout = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(limit_s + o.grace_s));
+  child.limits.address_space_bytes = kSanitized ? 0 : o.memory_limit_bytes;
+  const int64_t cpu_limit_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(limit_s * o.cpu_factor)));
+  child.limits.cpu_seconds = cpu_limit_s;
+  child.limits.stack_bytes = o.thread_stack_bytes;
+  if (o.verbose && live_line) {
+    child.on_stdout_line = live_line;
+    child.on_stderr_line = live_line;
+  }
+  std::string analysis, dump;
+  child.on_timeout = [&](pid_t pid) {
+    analysis = AnalyseHangNow(rt_, pid, o.hang_sample_interval);
+    dump = DumpThreadStacks(rt_, pid, o.stack_tool_timeout);
+  };
+
+  child.cancel = hooks.cancel;
+
+  auto run = RunChildProcess(rt_, child);
+  fs::remove_all(tmp, ec);
+  if (run.ok() && run->cancelled) {
+    fs::remove_all(dir, ec);
+    return std::nullopt;
+  }
+  if (!run.ok()) {
+    r.verdict = Verdict::kError;
+    r.message = fmt::format("could not start the test process: {}", run.status().message());
+    return r;
+  }
+  const ChildOutcome& out = *run;
+
+  // The child's own account, when it got as far as writing one.
+  auto written = ReadResultFile(result_file);
+  if (written.ok()) {
+    TestResult c = std::move(*written);
+    r.verdict = c.verdict;
+    r.message = c.message;
+    r.has_figures = c.has_figures;
+    r.figures = c.figures;
+    r.duration_s = c.duration_s;
+    r.events = std::move(c.events);
+    r.events_dropped = c.events_dropped;
+    r.log_lines = c.log_lines;
+  }
+  r.wall_s = out.wall_s;
+  r.cpu_user_s = out.user_s;
+  r.cpu_sys_s = out.sys_s;
+  r.max_rss_kb = out.max_rss_kb;
+  r.exit_code = out.exited ? out.exit_code : -1;
+  r.term_signal = out.term_signal;
+
+  // What the parent saw overrides the child's account: a process that was
+  // killed did not finish cleanly, whatever it wrote before.
+  if (out.timed_out) {
+    r.verdict = Verdict::kTimeout;
+    r.message = fmt::format("timed out after {} s; {}", Seconds(limit_s), FirstLine(analysis));
+    r.hang_analysis = analysis;
+    r.stack_dump = dump;
+    std::ofstream(dir / "stacks.txt") << analysis << "\n" << dump << "\n";
+  } else if (out.term_signal == SIGXCPU ||
+             (out.term_signal == SIGKILL && out.user_s + out.sys_s >= static_cast<double>(cpu_limit_s))) {
+    r.verdict = Verdict::kCpuLimit;
+    r.message = fmt::format(
+        "used its whole CPU budget of {} s (user {:.1f} s + system {:.1f} s) in {:.1f} s of wall time: likely a "
+        "busy loop (threads spinning instead of sleeping or waiting)",
+        cpu_limit_s, out.user_s, out.sys_s, out.wall_s);
+  } else if (out.term_signal != 0) {
+    r.verdict = Verdict::kCrash;
+    r.message = CrashReason(out.term_signal);
+  } else if (!written.ok()) {
+    r.verdict = Verdict::kError;
+    r.message = fmt::format("the test process exited with code {} without writing a result ({})", out.exit_code,
+                            written.status().message());
+  }
+  if (!IsSuccess(r.verdict)) {
+    r.log_tail = ReadLogTail(log_file, o.log_tail_lines);
+    if (r.verdict != Verdict::kFail) r.stderr_tail = out.stderr_tail;
+  }
+  if (out.stdout_truncated || out.stderr_truncated) {
+    r.events.push_back({r.wall_s, fmt::format("output was cut at {} bytes per stream (stdout {} bytes, stderr {} "
+                                              "bytes produced)",
+                                              o.output_cap_bytes, out.stdout_bytes, out.stderr_bytes)});
+  }
+  // A call the sandbox refused (test_child.h) overrides every other verdict:
+  // the code broke the lab's rules, whatever happened next.
+  if (std::optional<std::string> forbidden = ForbiddenVerdictForChild(result_file, out.term_signal)) {
+    if (IsSuccess(r.verdict)) r.log_tail = ReadLogTail(log_file, o.log_tail_lines);
+    r.verdict = Verdict::kFail;
+    r.message = *forbidden;
+  }
+  // The final account, with the parent's additions, replaces the child's.
+  (void)WriteResultFile(result_file, r);
+  if (IsSuccess(r.verdict) && !o.keep_passed_output) {
+    fs::remove_all(dir, ec);
+    r.output_dir.clear();
+  }
+  return r;
+}
+
+}  // namespace raftlab

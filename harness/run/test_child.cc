@@ -1,0 +1,344 @@
+// The test child (see test_child.h).
+#include "harness/run/test_child.h"
+
+#include <cxxabi.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "harness/catalogue/config.h"
+#include "harness/plugin/loader.h"
+#include "harness/scenario/result.h"
+#include "harness/scenario/student_log.h"
+#include "harness/scenario/test_context.h"
+#include "runtime/real_runtime.h"
+#include "runtime/rng.h"
+
+#if RAFTLAB_HAVE_SANDBOX
+#include "harness/sandbox/forbidden_report.h"
+#include "harness/sandbox/sandbox.h"
+#endif
+
+namespace raftlab {
+
+// The test child: once a check on another thread has failed the test, the
+// scenario thread gets this long to notice and tear down. Past it the thread
+// is taken to be stuck in a call into the plugin (typically a deadlock on the
+// plugin's own lock) and the child reports the failure without it, instead of
+// waiting for the test's whole timeout. Teardown kills every peer with a 5 s
+// bound each (kill_bound) but in parallel, so 15 s leaves room for it.
+constexpr std::chrono::seconds kAbandonAfterFailure{15};
+namespace {
+
+constexpr int kExitResultWritten = 0;
+constexpr int kExitNoResult = 4;
+
+std::string CurrentExceptionType() {
+  std::type_info* t = abi::__cxa_current_exception_type();
+  if (!t) return "unknown exception";
+  int status = 0;
+  char* name = abi::__cxa_demangle(t->name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name ? name : t->name();
+  std::free(name);
+  return out;
+}
+
+// The student log's size bound inside the sandbox: below the file-size
+// rlimit (16 MiB by default, rlimits.h), so the log can never be cut by it.
+constexpr int64_t kSandboxedLogBytes = int64_t{8} << 20;
+
+// The result file, opened before the sandbox; -1 until then.
+[[noreturn]] void Finish(const TestResult& r, int result_fd) {
+  Status s = WriteResultToFd(result_fd, r);
+  if (!s.ok()) std::fprintf(stderr, "labtest child: %s\n", s.message().c_str());
+  std::fflush(nullptr);
+  ::_exit(s.ok() ? kExitResultWritten : kExitNoResult);
+}
+
+// How the scenario thread ended.
+struct Ending {
+  Verdict verdict = Verdict::kPass;
+  std::string message;
+};
+
+Ending RunScenario(const ScenarioInfo& scenario, ChildTestContext& ctx) {
+  ctx.BindScenarioThread();
+  try {
+    scenario.fn(ctx);
+    return {};
+  } catch (const TestFailed& e) {
+    return {Verdict::kFail, e.what()};
+  } catch (const TestSkipped& e) {
+    return {Verdict::kSkip, e.what()};
+  } catch (const std::logic_error& e) {
+    // Params accessors and other harness preconditions: a catalogue or
+    // scenario bug, not the student's.
+    return {Verdict::kError, fmt::format("harness error in scenario '{}': {}", scenario.name, e.what())};
+  } catch (const std::bad_alloc& e) {
+    return {Verdict::kCrash,
+            fmt::format("crashed: out of memory: an allocation failed and std::bad_alloc escaped from your code "
+                        "into the harness; the test process has a memory limit (RLIMIT_AS), so look for memory "
+                        "that grows without bound (a log never trimmed, a queue never drained)")};
+  } catch (const std::system_error& e) {
+    // std::thread throws this when the process cannot start another thread.
+    const bool threads = e.code() == std::errc::resource_unavailable_try_again;
+    return {Verdict::kCrash,
+            fmt::format("crashed: a C++ exception ({}: {}) escaped from your code into the harness{}; exceptions "
+                        "must not cross the C ABI: catch them inside your plugin",
+                        CurrentExceptionType(), e.what(),
+                        threads ? " (no thread could be started: too many threads, or they used up the memory "
+                                  "limit; start a few long-lived threads, not one per task)"
+                                : "")};
+  } catch (const std::exception& e) {
+    return {Verdict::kCrash,
+            fmt::format("crashed: a C++ exception ({}: {}) escaped from your code into the harness; exceptions "
+                        "must not cross the C ABI: catch them inside your plugin",
+                        CurrentExceptionType(), e.what())};
+  } catch (...) {
+    return {Verdict::kCrash, fmt::format("crashed: a C++ exception ({}) escaped from your code into the harness; "
+                                         "exceptions must not cross the C ABI: catch them inside your plugin",
+                                         CurrentExceptionType())};
+  }
+}
+
+// The hand-over between the scenario thread and the child's main thread,
+// which waits for the scenario to end but gives up on it when it stays
+// stuck after a failure reported from another thread.
+class ScenarioRun {
+ public:
+  explicit ScenarioRun(Runtime& rt) : rt_(rt), mu_(rt.make_mutex()), cv_(rt.make_cond()) {}
+
+  // On the scenario thread, last.
+  void Finish(Ending e) {
+    MutexLock l(*mu_);
+    ending_ = std::move(e);
+    cv_->notify_all();
+  }
+
+  // The scenario's ending; nullopt when ctx had failed `grace` ago and the
+  // scenario still had not ended.
+  std::optional<Ending> Await(const ChildTestContext& ctx, Nanos grace) {
+    constexpr Nanos kPoll = std::chrono::milliseconds(200);  // how soon a failure is noticed
+    std::optional<Nanos> failed_at;
+    MutexLock l(*mu_);
+    while (!ending_) {
+      const Nanos now = rt_.now();
+      if (!failed_at && ctx.failed()) failed_at = now;
+      if (failed_at && now - *failed_at >= grace) return std::nullopt;
+      cv_->wait_until(*mu_, now + kPoll);
+    }
+    return ending_;
+  }
+
+ private:
+  Runtime& rt_;
+  std::unique_ptr<Mutex> mu_;
+  std::unique_ptr<CondVar> cv_;
+  std::optional<Ending> ending_ GUARDED_BY(*mu_);
+};
+
+}  // namespace
+
+namespace {
+// A file beside the result file, in the same run folder.
+std::string SiblingPath(const std::string& result_file, const std::string& name) {
+  const size_t slash = result_file.find_last_of('/');
+  return (slash == std::string::npos ? std::string() : result_file.substr(0, slash + 1)) + name;
+}
+}  // namespace
+
+std::string ForbiddenReportPath(const std::string& result_file) { return SiblingPath(result_file, "forbidden.txt"); }
+
+std::optional<std::string> ForbiddenVerdictForChild(const std::string& result_file, int term_signal) {
+#if RAFTLAB_HAVE_SANDBOX
+  std::string report;
+  if (FILE* f = std::fopen(ForbiddenReportPath(result_file).c_str(), "rb")) {
+    char buf[4096];  // the handler writes one short line; more is not ours
+    report.assign(buf, std::fread(buf, 1, sizeof buf, f));
+    std::fclose(f);
+  }
+  return sandbox::ForbiddenVerdictFor(report, term_signal);
+#else
+  (void)result_file;
+  (void)term_signal;
+  return std::nullopt;
+#endif
+}
+
+bool SandboxEnabledByEnvironment() {
+#if RAFTLAB_HAVE_SANDBOX
+  const char* off = std::getenv("RAFTLAB_NO_SANDBOX");
+  return off == nullptr || *off == '\0' || std::strcmp(off, "0") == 0;
+#else
+  return false;
+#endif
+}
+
+uint64_t RunSeed(uint64_t base_seed, const std::string& test, int repetition) {
+  return DeriveSeed(base_seed, test, static_cast<uint64_t>(repetition));
+}
+
+void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
+  // Yama ptrace_scope=1 lets only a declared tracer (and its descendants,
+  // such as the eu-stack or gdb the parent starts) attach to us.
+  ::prctl(PR_SET_PTRACER, static_cast<unsigned long>(::getppid()), 0, 0, 0);
+
+  // The result file first: every way out below writes it.
+  const int result_fd = ::open(o.result_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (result_fd < 0) {
+    std::fprintf(stderr, "labtest child: cannot create %s: %s\n", o.result_file.c_str(), std::strerror(errno));
+    ::_exit(kExitNoResult);
+  }
+
+  TestResult r;
+  r.test = o.test;
+  r.repetition = o.repetition;
+  r.base_seed = o.base_seed;
+  r.seed = RunSeed(o.base_seed, o.test, o.repetition);
+
+  auto catalogue = LoadCatalogue(o.config_path, registry);
+  if (!catalogue.ok()) {
+    r.verdict = Verdict::kError;
+    r.message = catalogue.status().message();
+    Finish(r, result_fd);
+  }
+  const TestSpec* spec = catalogue->FindTest(o.test);
+  if (!spec) {
+    r.verdict = Verdict::kError;
+    r.message = fmt::format("no test named '{}' in {}", o.test, o.config_path);
+    Finish(r, result_fd);
+  }
+  r.part = spec->part;
+  const ScenarioInfo* scenario = registry.Find(spec->scenario);  // validated by the loader
+
+  std::unique_ptr<Runtime> rt = MakeRealTimeRuntime();
+  const Nanos start = rt->now();
+  const bool sandboxed = SandboxEnabledByEnvironment();
+  StudentLogOptions log_options;
+  log_options.path = o.log_file;
+  if (o.verbose) log_options.live_fd = 2;
+  if (sandboxed) {
+    log_options.rotate_in_place = true;  // rename and reopen are refused inside the sandbox
+    log_options.rotate_bytes = kSandboxedLogBytes;
+  }
+  auto log = StudentLog::Open(*rt, start, log_options);
+  if (!log.ok()) {
+    r.verdict = Verdict::kError;
+    r.message = log.status().message();
+    Finish(r, result_fd);
+  }
+  std::vector<std::string> sandbox_events;
+#if RAFTLAB_HAVE_SANDBOX
+  if (sandboxed) {
+    const std::string report_path = ForbiddenReportPath(o.result_file);
+    const int report_fd = ::open(report_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (report_fd < 0) {
+      r.verdict = Verdict::kError;
+      r.message = fmt::format("cannot create {}: {}", report_path, std::strerror(errno));
+      Finish(r, result_fd);
+    }
+    // The KV tests draw a picture of a non-linearizable history
+    // (harness/kv/kv_check.cc: SaveTestFile). The sandbox forbids creating
+    // files later, so open it now and hand over the descriptor.
+    if (spec->part == 5) {
+      const std::string picture_path = SiblingPath(o.result_file, "linearizability.html");
+      const int picture_fd = ::open(picture_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (picture_fd >= 0) {
+        ::setenv("RAFTLAB_PICTURE_FD", std::to_string(picture_fd).c_str(), 1);
+        ::setenv("RAFTLAB_PICTURE_PATH", picture_path.c_str(), 1);
+      }
+    }
+    sandbox::SandboxOptions so;
+    so.report_fd = report_fd;
+    so.echo_fd = 2;
+    // Each peer's copy of the plugin is an in-memory file (loader.h), which
+    // the file-size limit counts too: leave room for the plugin.
+    struct stat st {};
+    if (::stat(o.plugin_path.c_str(), &st) == 0) {
+      so.limits.file_size_bytes = std::max<int64_t>(so.limits.file_size_bytes, int64_t{st.st_size} + (1 << 20));
+    }
+    sandbox::SandboxOutcome outcome;
+    if (Status s = sandbox::Sandbox::Apply(so, &outcome); !s.ok()) {
+      r.verdict = Verdict::kError;
+      r.message = "cannot set up the sandbox: " + s.message();
+      Finish(r, result_fd);
+    }
+    sandbox_events.push_back(fmt::format("sandbox: seccomp {}, rlimits {}, network namespace {}",
+                                         outcome.seccomp_loaded ? "on" : "off", outcome.rlimits_applied ? "on" : "off",
+                                         outcome.network_isolated ? "on" : "off"));
+    for (const std::string& note : outcome.notes) sandbox_events.push_back("sandbox: " + note);
+  } else {
+    sandbox_events.push_back("sandbox: off (RAFTLAB_NO_SANDBOX is set)");
+  }
+#else
+  sandbox_events.push_back("sandbox: not built (libseccomp missing)");
+#endif
+  auto plugin = PluginLibrary::Open(o.plugin_path);
+  if (!plugin.ok()) {
+    r.verdict = Verdict::kError;
+    r.message = plugin.status().message();
+    Finish(r, result_fd);
+  }
+
+  ChildTestContext ctx(*spec, r.seed, *rt, **plugin, o.timeout_scale, log->get(), start);
+  ctx.Event(fmt::format("test {} (repetition {}), seed {}", spec->name, o.repetition, r.seed));
+  for (const std::string& e : sandbox_events) ctx.Event(e);
+  ScenarioRun run(*rt);
+  std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(*scenario, ctx)); });
+  const Nanos grace = std::chrono::duration_cast<Nanos>(
+      std::chrono::duration<double>(kAbandonAfterFailure) * o.timeout_scale);
+  std::optional<Ending> ending = run.Await(ctx, grace);
+  r.duration_s = std::chrono::duration<double>(rt->now() - start).count();
+  if (!ending) {
+    // The scenario thread is stuck (in the plugin, as a rule) after a check
+    // on another thread failed the test: report that failure now. Finish()
+    // ends the process, so the stuck thread is never joined.
+    thread->detach();
+    r.verdict = Verdict::kFail;
+    r.message = fmt::format(
+        "{} (the test thread was still blocked {:g} s after this failure, most likely inside a call into your "
+        "code waiting for a lock your code holds; the test was stopped there)",
+        ctx.failure_message(), kAbandonAfterFailure.count() * o.timeout_scale);
+    r.events = ctx.events(&r.events_dropped);
+    r.log_tail = (*log)->Tail();
+    r.log_lines = (*log)->lines();
+    Finish(r, result_fd);
+  }
+  thread->join();
+
+  r.verdict = ending->verdict;
+  r.message = ending->message;
+  if (r.verdict == Verdict::kPass && ctx.failed()) {
+    // A check on another thread failed after the scenario's last look.
+    r.verdict = Verdict::kFail;
+    r.message = ctx.failure_message();
+  }
+  const double limit_s = spec->timeout_s * o.timeout_scale;
+  if (r.verdict == Verdict::kPass && r.duration_s > limit_s) {
+    r.verdict = Verdict::kFail;
+    r.message = fmt::format("test took longer than {:g} seconds ({:.1f} s)", limit_s, r.duration_s);
+  }
+  if (auto f = ctx.figures()) {
+    r.has_figures = true;
+    r.figures = *f;
+  }
+  r.events = ctx.events(&r.events_dropped);
+  r.log_tail = (*log)->Tail();
+  r.log_lines = (*log)->lines();
+  Finish(r, result_fd);
+}
+
+}  // namespace raftlab

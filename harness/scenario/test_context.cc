@@ -1,0 +1,83 @@
+// ChildTestContext (see test_context.h).
+#include "harness/scenario/test_context.h"
+
+namespace raftlab {
+
+ChildTestContext::ChildTestContext(const TestSpec& spec, uint64_t seed, Runtime& rt, const PluginLibrary& plugin,
+                                   double timeout_scale, raftlab::StudentLog* log, Nanos start)
+    : spec_(spec),
+      seed_(seed),
+      rt_(rt),
+      plugin_(plugin),
+      timeout_scale_(timeout_scale),
+      log_(log),
+      start_(start),
+      mu_(rt.make_mutex()) {}
+
+void ChildTestContext::Fail(const std::string& message) {
+  bool first = false;
+  std::string recorded;
+  {
+    MutexLock lock(*mu_);
+    if (!failed_.load(std::memory_order_relaxed)) {
+      failure_ = message;
+      failed_.store(true, std::memory_order_release);
+      first = true;
+    }
+    recorded = failure_;
+  }
+  if (first) Event("FAILED: " + message);
+  if (OnScenarioThread()) throw TestFailed(recorded);
+}
+
+void ChildTestContext::ThrowIfFailed() {
+  if (!failed()) return;
+  MutexLock lock(*mu_);
+  throw TestFailed(failure_);
+}
+
+void ChildTestContext::Skip(const std::string& reason) {
+  Event("skipped: " + reason);
+  throw TestSkipped(reason);
+}
+
+void ChildTestContext::Event(const std::string& text) {
+  const double t = std::chrono::duration<double>(rt_.now() - start_).count();
+  {
+    MutexLock lock(*mu_);
+    events_.push_back({t, text});
+    if (events_.size() > kMaxEvents) {
+      events_.pop_front();
+      ++events_dropped_;
+    }
+  }
+  // Interleaved with the student's lines, the narrative explains them.
+  if (log_) log_->AddNote(text);
+}
+
+void ChildTestContext::StudentLog(int peer, int64_t term, int level, std::string_view text) {
+  if (log_) log_->Add(peer, term, level, text);
+}
+
+void ChildTestContext::SetFigures(const Figures& f) {
+  MutexLock lock(*mu_);
+  figures_ = f;
+}
+
+std::string ChildTestContext::failure_message() const {
+  MutexLock lock(*mu_);
+  return failure_;
+}
+
+std::optional<Figures> ChildTestContext::figures() const {
+  MutexLock lock(*mu_);
+  return figures_;
+}
+
+std::vector<EventRecord> ChildTestContext::events(int64_t* dropped) const {
+  MutexLock lock(*mu_);
+  if (dropped) *dropped = events_dropped_;
+  return {events_.begin(), events_.end()};
+}
+
+}  // namespace raftlab

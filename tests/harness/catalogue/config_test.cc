@@ -1,0 +1,281 @@
+// Tests of the YAML catalogue loader (harness/catalogue/config.cc): every kind of error
+// names file:line:column and says how to fix it.
+#include "harness/catalogue/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace raftlab {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  ConfigTest() {
+    registry_.Register({"initial_election",
+                        "elect a leader",
+                        {{"servers", ParamType::kInt, int64_t{3}, "peers"},
+                         {"reliable", ParamType::kBool, true, "network"},
+                         {"ratio", ParamType::kDouble, 0.5, "a number"},
+                         {"label", ParamType::kString, std::string("x"), "a string"}},
+                        [](TestContext&) {}});
+    registry_.Register({"basic_agree", "agree", {}, [](TestContext&) {}});
+  }
+
+  StatusOr<Catalogue> Parse(const std::string& text) { return ParseCatalogue(text, "cfg.yml", registry_); }
+
+  // The error message of parsing text (fails the test when it parses).
+  std::string Error(const std::string& text) {
+    auto c = Parse(text);
+    EXPECT_FALSE(c.ok()) << "parsed unexpectedly";
+    if (c.ok()) return "";
+    EXPECT_EQ(c.status().code(), Status::Code::kConfig);
+    return c.status().message();
+  }
+
+  ScenarioRegistry registry_;
+};
+
+const char* kHeader =
+    "version: 1\n"
+    "parts:\n"
+    "  - {part: 1, name: leader election, points: 20}\n"
+    "tests:\n";
+
+TEST_F(ConfigTest, ValidCatalogueFillsDefaults) {
+  auto c = Parse(std::string(kHeader) +
+                 "  - name: 3A-initial-election\n"
+                 "    part: 1\n"
+                 "    points: 20\n"
+                 "    scenario: initial_election\n"
+                 "    params: {servers: 5, ratio: 2}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->tests.size(), 1u);
+  const TestSpec& t = c->tests[0];
+  EXPECT_EQ(t.name, "3A-initial-election");
+  EXPECT_EQ(t.part, 1);
+  EXPECT_EQ(t.description, "3A-initial-election");  // defaults to the name
+  EXPECT_EQ(t.timeout_s, 120);
+  EXPECT_EQ(t.repeat, 1);
+  EXPECT_EQ(t.source, "cfg.yml:5");
+  EXPECT_EQ(t.params.Int("servers"), 5);
+  EXPECT_TRUE(t.params.Bool("reliable"));          // default
+  EXPECT_DOUBLE_EQ(t.params.Double("ratio"), 2.0); // an integer is a valid number
+  EXPECT_EQ(t.params.String("label"), "x");        // default
+  EXPECT_TRUE(c->warnings.empty());
+  ASSERT_EQ(c->parts.size(), 1u);
+  EXPECT_EQ(c->parts[0].name, "leader election");
+  EXPECT_EQ(c->FindTest("3A-initial-election"), &c->tests[0]);
+  EXPECT_EQ(c->FindTest("nope"), nullptr);
+  EXPECT_EQ(NetworkLabel(t), "reliable network");
+}
+
+TEST_F(ConfigTest, UnknownKeySuggestsTheClosestOne) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - name: 3A-initial-election\n"
+                        "    part: 1\n"
+                        "    points: 20\n"
+                        "    timout: 30\n"
+                        "    scenario: initial_election\n");
+  EXPECT_EQ(e, "cfg.yml:8:5: unknown key 'timout' in test '3A-initial-election' (did you mean 'timeout'?)");
+}
+
+TEST_F(ConfigTest, UnknownKeyWithoutCloseMatchListsTheKnownOnes) {
+  std::string e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree, zzzzzz: 1}\n");
+  EXPECT_THAT(e, HasSubstr("cfg.yml:5:59: unknown key 'zzzzzz' in test 'a' (known keys: name, part,"));
+}
+
+TEST_F(ConfigTest, WrongTypeNamesTheValue) {
+  std::string e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: many, scenario: basic_agree}\n");
+  EXPECT_EQ(e, "cfg.yml:5:32: 'points' in test 'a' must be a number, got 'many'");
+  e = Error(std::string(kHeader) + "  - {name: a, part: one, points: 20, scenario: basic_agree}\n");
+  EXPECT_EQ(e, "cfg.yml:5:21: 'part' in test 'a' must be an integer, got 'one'");
+  e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: [x]}\n");
+  EXPECT_EQ(e, "cfg.yml:5:46: 'scenario' must be a string, got a list");
+}
+
+TEST_F(ConfigTest, MissingRequiredKeyPointsAtTheEntry) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - name: a\n"
+                        "    part: 1\n"
+                        "    scenario: basic_agree\n");
+  EXPECT_EQ(e, "cfg.yml:5:5: missing required key 'points' in test 'a'");
+}
+
+TEST_F(ConfigTest, DuplicateTestNamesNameTheFirstLine) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - {name: a, part: 1, points: 10, scenario: basic_agree}\n"
+                        "  - {name: a, part: 1, points: 10, scenario: basic_agree}\n");
+  EXPECT_EQ(e, "cfg.yml:6:12: duplicate test name 'a' (first defined at line 5); rename one");
+}
+
+TEST_F(ConfigTest, DuplicateKeyInOneEntry) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - name: a\n"
+                        "    part: 1\n"
+                        "    points: 20\n"
+                        "    points: 20\n"
+                        "    scenario: basic_agree\n");
+  EXPECT_EQ(e, "cfg.yml:8:5: key 'points' appears twice in test 'a' (keep one)");
+}
+
+TEST_F(ConfigTest, UnknownScenarioSuggestsARegisteredOne) {
+  std::string e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: initial_elction}\n");
+  EXPECT_EQ(e, "cfg.yml:5:46: unknown scenario 'initial_elction' in test 'a' (did you mean 'initial_election'?)");
+  e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: qqq}\n");
+  EXPECT_EQ(e, "cfg.yml:5:46: unknown scenario 'qqq' in test 'a' (`labtest --list -v` shows the scenarios)");
+}
+
+TEST_F(ConfigTest, UnknownParameter) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - name: a\n"
+                        "    part: 1\n"
+                        "    points: 20\n"
+                        "    scenario: initial_election\n"
+                        "    params: {servres: 3}\n");
+  EXPECT_EQ(e, "cfg.yml:9:14: unknown parameter 'servres' for scenario 'initial_election' in test 'a' (did you "
+               "mean 'servers'?)");
+  e = Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree, params: {x: 1}}\n");
+  EXPECT_THAT(e, HasSubstr("unknown parameter 'x' for scenario 'basic_agree' in test 'a' (it takes no parameters)"));
+}
+
+TEST_F(ConfigTest, WrongParameterTypes) {
+  auto with_params = [&](const std::string& params) {
+    return Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: initial_election, params: " +
+                 params + "}\n");
+  };
+  EXPECT_EQ(with_params("{servers: three}"),
+            "cfg.yml:5:82: parameter 'servers' in test 'a' must be an integer, got 'three'");
+  // A quoted "3" is a string, not an integer.
+  EXPECT_EQ(with_params("{servers: \"3\"}"),
+            "cfg.yml:5:82: parameter 'servers' in test 'a' must be an integer, got '3'");
+  EXPECT_EQ(with_params("{servers: 2.5}"),
+            "cfg.yml:5:82: parameter 'servers' in test 'a' must be an integer, got '2.5'");
+  EXPECT_EQ(with_params("{reliable: maybe}"),
+            "cfg.yml:5:83: parameter 'reliable' in test 'a' must be true or false, got 'maybe'");
+  EXPECT_EQ(with_params("{ratio: [1]}"), "cfg.yml:5:80: parameter 'ratio' in test 'a' must be a number, got 'a list'");
+  EXPECT_EQ(with_params("{label: {x: 1}}"),
+            "cfg.yml:5:80: parameter 'label' in test 'a' must be a string, got 'a mapping'");
+  EXPECT_EQ(with_params("[1, 2]"),
+            "cfg.yml:5:72: 'params' in test 'a' must be a mapping like '{servers: 3, reliable: true}'");
+}
+
+TEST_F(ConfigTest, PartMustBeDeclared) {
+  std::string e = Error(std::string(kHeader) + "  - {name: a, part: 2, points: 20, scenario: basic_agree}\n");
+  EXPECT_EQ(e, "cfg.yml:5:21: part 2 in test 'a' is not declared under 'parts:' (add it there)");
+}
+
+TEST_F(ConfigTest, NumbersMustBePositive) {
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 0, scenario: basic_agree}\n"),
+            "cfg.yml:5:32: 'points' in test 'a' must be positive, got 0");
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, timeout: -1, scenario: basic_agree}\n"),
+            "cfg.yml:5:45: 'timeout' in test 'a' must be a positive number of seconds, got -1");
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, repeat: 0, scenario: basic_agree}\n"),
+            "cfg.yml:5:44: 'repeat' in test 'a' must be at least 1, got 0");
+  EXPECT_EQ(Error("version: 1\nparts:\n  - {part: 1, name: x, points: -5}\ntests: []\n"),
+            "cfg.yml:3:32: 'points' must be positive, got -5");
+}
+
+TEST_F(ConfigTest, BadTestNames) {
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: 'a b', part: 1, points: 20, scenario: basic_agree}\n"),
+            "cfg.yml:5:12: test name 'a b' may only use letters, digits, '-', '_' and '.'");
+}
+
+TEST_F(ConfigTest, TopLevelProblems) {
+  EXPECT_EQ(Error(""), "cfg.yml: the file is empty; it needs 'version: 1', 'parts:' and 'tests:'");
+  EXPECT_EQ(Error("- 1\n"), "cfg.yml:1:1: the top level must be a mapping with 'version', 'parts' and 'tests'");
+  EXPECT_EQ(Error("version: 2\nparts: []\ntests: []\n"),
+            "cfg.yml:1:10: unsupported version 2 (this labtest reads version 1)");
+  EXPECT_EQ(Error("parts: []\ntests: []\n"), "cfg.yml:1:1: missing 'version: 1' at the top level");
+  EXPECT_EQ(Error("version: 1\nparts: []\ntests: []\nsuites: []\n"),
+            "cfg.yml:4:1: unknown key 'suites' at the top level (known keys: version, parts, tests, grading)");
+  EXPECT_EQ(Error("version: 1\nparts: []\ntests: {a: 1}\n"),
+            "cfg.yml:3:8: 'tests' must be a list of test entries ('- name: ...')");
+}
+
+TEST_F(ConfigTest, PartDeclaredTwice) {
+  EXPECT_EQ(Error("version: 1\nparts:\n  - {part: 1, name: a, points: 1}\n  - {part: 1, name: b, points: 1}\n"
+                  "tests: []\n"),
+            "cfg.yml:4:12: part 1 is declared twice (first as 'a')");
+}
+
+TEST_F(ConfigTest, YamlSyntaxErrorHasPosition) {
+  std::string e = Error("version: 1\nparts: [\n  - {part: 1\n");
+  EXPECT_THAT(e, ::testing::StartsWith("cfg.yml:"));
+  EXPECT_THAT(e, HasSubstr("YAML syntax error"));
+  EXPECT_THAT(e, ::testing::MatchesRegex("cfg\\.yml:[0-9]+:[0-9]+: YAML syntax error: .*"));
+}
+
+TEST_F(ConfigTest, ReportsEveryProblemAtOnce) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - {name: a, part: 1, points: 20, scenario: nope}\n"
+                        "  - {name: b, part: 1, points: 20, scenario: basic_agree, extra: 1}\n");
+  EXPECT_THAT(e, HasSubstr("cfg.yml:5:46: unknown scenario 'nope'"));
+  EXPECT_THAT(e, HasSubstr("cfg.yml:6:59: unknown key 'extra' in test 'b'"));
+}
+
+TEST_F(ConfigTest, WarnsWhenPartPointsDoNotAddUp) {
+  auto c = Parse(std::string(kHeader) + "  - {name: a, part: 1, points: 15, scenario: basic_agree}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_THAT(c->warnings,
+              ElementsAre("cfg.yml: part 1 (leader election) declares 20 points but its tests sum to 15"));
+}
+
+TEST_F(ConfigTest, LoadCatalogueFromFile) {
+  const std::string path = ::testing::TempDir() + "/config_test.yml";
+  {
+    std::ofstream out(path);
+    out << kHeader << "  - {name: a, part: 1, points: 20, scenario: basic_agree, timeout: 7.5, repeat: 3}\n";
+  }
+  auto c = LoadCatalogue(path, registry_);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->tests[0].timeout_s, 7.5);
+  EXPECT_EQ(c->tests[0].repeat, 3);
+  EXPECT_EQ(c->tests[0].source, path + ":5");
+  std::remove(path.c_str());
+
+  auto missing = LoadCatalogue(path + ".missing", registry_);
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("cannot open the test catalogue"));
+}
+
+TEST_F(ConfigTest, GradingPolicyIsOptionalAndValidated) {
+  const std::string test = "  - {name: a, part: 1, points: 20, scenario: basic_agree}\n";
+  auto none = Parse(std::string(kHeader) + test);
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_EQ(none->grading_policy, "");  // grade.sh then defaults to all-or-nothing
+
+  auto rate = Parse(std::string(kHeader) + test + "grading: {policy: pass-rate}\n");
+  ASSERT_TRUE(rate.ok()) << rate.status().message();
+  EXPECT_EQ(rate->grading_policy, "pass-rate");
+
+  auto strict = Parse(std::string(kHeader) + test + "grading:\n  policy: all-or-nothing\n");
+  ASSERT_TRUE(strict.ok()) << strict.status().message();
+  EXPECT_EQ(strict->grading_policy, "all-or-nothing");
+
+  EXPECT_THAT(Error(std::string(kHeader) + test + "grading: {policy: pass-rat}\n"),
+              HasSubstr("cfg.yml:6:19: unknown grading policy 'pass-rat' (did you mean 'pass-rate'?)"));
+  EXPECT_THAT(Error(std::string(kHeader) + test + "grading: {polcy: pass-rate}\n"),
+              HasSubstr("unknown key 'polcy' under 'grading' (did you mean 'policy'?)"));
+  EXPECT_THAT(Error(std::string(kHeader) + test + "grading: pass-rate\n"),
+              HasSubstr("'grading' must be a mapping"));
+}
+
+TEST(ClosestMatchTest, SuggestsOnlyPlausibleTypos) {
+  std::vector<std::string> keys = {"timeout", "points", "part", "name"};
+  EXPECT_EQ(ClosestMatch("timout", keys), "timeout");
+  EXPECT_EQ(ClosestMatch("TIMEOUT", keys), "timeout");
+  EXPECT_EQ(ClosestMatch("pints", keys), "points");
+  EXPECT_EQ(ClosestMatch("prt", keys), "part");
+  EXPECT_EQ(ClosestMatch("x", keys), "");
+  EXPECT_EQ(ClosestMatch("description", keys), "");
+  EXPECT_EQ(ClosestMatch("a", {}), "");
+}
+
+}  // namespace
+}  // namespace raftlab
