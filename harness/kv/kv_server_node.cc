@@ -29,21 +29,6 @@ void BytesSinkWrite(raftlab_sink* self, const uint8_t* data, size_t len) {
 
 }  // namespace
 
-class KvServerNode::Pin {
- public:
-  explicit Pin(KvServerNode* n) : n_(n), ok_(n->TryPin()) {}
-  ~Pin() {
-    if (ok_) n_->Unpin();
-  }
-  Pin(const Pin&) = delete;
-  Pin& operator=(const Pin&) = delete;
-  explicit operator bool() const { return ok_; }
-
- private:
-  KvServerNode* n_;
-  bool ok_;
-};
-
 KvServerNode::KvServerNode(const KvNodeEnv& env, KvServerKind kind, int me, int incarnation)
     : env_(env),
       kind_(kind),
@@ -51,7 +36,8 @@ KvServerNode::KvServerNode(const KvNodeEnv& env, KvServerKind kind, int me, int 
       incarnation_(incarnation),
       who_("server " + std::to_string(me) + " (incarnation " + std::to_string(incarnation) + ")"),
       mu_(env.ctx.runtime().make_mutex()),
-      cv_(env.ctx.runtime().make_cond()) {}
+      cv_(env.ctx.runtime().make_cond()),
+      gate_(env.ctx.runtime()) {}
 
 KvServerNode::~KvServerNode() = default;
 
@@ -138,20 +124,9 @@ StatusOr<std::shared_ptr<KvServerNode>> KvServerNode::Make(const KvNodeEnv& env,
   return p;
 }
 
-bool KvServerNode::TryPin() {
-  MutexLock l(*mu_);
-  if (closing_) return false;
-  pins_++;
-  return true;
-}
-
-void KvServerNode::Unpin() {
-  MutexLock l(*mu_);
-  if (--pins_ == 0) cv_->notify_all();
-}
 
 bool KvServerNode::HandleRpc(std::string_view method, const labrpc::Bytes& req, labrpc::Bytes* reply) {
-  Pin pin(this);
+  CallGate::Pass pin(gate_);
   if (!pin) return true;
   const std::string m(method);
   BytesSink sink{{nullptr, &BytesSinkWrite}, reply};
@@ -167,7 +142,7 @@ bool KvServerNode::HandleRpc(std::string_view method, const labrpc::Bytes& req, 
 }
 
 std::optional<KvServerNode::State> KvServerNode::GetState() {
-  Pin pin(this);
+  CallGate::Pass pin(gate_);
   if (!pin) return std::nullopt;
   const Nanos bound = env_.scaled(kv_timing::kHarnessCallBound);
   CallWatch watch(env_.ctx.runtime(), bound, [r = env_.report, who = who_, bound] {
@@ -186,7 +161,7 @@ std::optional<KvServerNode::State> KvServerNode::GetState() {
 
 int32_t KvServerNode::Submit(const std::string& op, std::string* result) {
   if (rsm_ == nullptr) return RAFTLAB_ERR_INTERNAL;
-  Pin pin(this);
+  CallGate::Pass pin(gate_);
   if (!pin) return RAFTLAB_ERR_KILLED;
   StringSink sink{{nullptr, &StringSinkWrite}, result};
   return rsm_ext_->submit(rsm_, reinterpret_cast<const uint8_t*>(op.data()), op.size(), &sink.sink);
@@ -206,9 +181,9 @@ void KvServerNode::LeakForever() {
 std::vector<std::string> KvServerNode::Shutdown() {
   std::vector<std::string> problems;
   Runtime& rt = env_.ctx.runtime();
+  gate_.Close();  // no new calls in; the ones inside drain after kill()
   {
     MutexLock l(*mu_);
-    closing_ = true;  // no new calls in; the ones inside drain after kill()
     in_kill_ = true;
   }
   host_->MarkKilled();
@@ -243,14 +218,7 @@ std::vector<std::string> KvServerNode::Shutdown() {
     LeakForever();
     return problems;
   }
-  bool drained;
-  {
-    MutexLock l(*mu_);
-    const Nanos deadline = rt.now() + env_.scaled(kv_timing::kHarnessCallBound);
-    while (pins_ > 0 && !cv_->wait_until(*mu_, deadline)) {
-    }
-    drained = pins_ == 0;
-  }
+  const bool drained = gate_.CloseAndDrain(rt.now() + env_.scaled(kv_timing::kHarnessCallBound));
   if (!drained) {
     problems.push_back(who_ + ": a submit(), get_state() or handle_rpc() call did not return within " +
                        FormatSeconds(env_.scaled(kv_timing::kHarnessCallBound)) +

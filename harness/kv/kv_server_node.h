@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/fixture/call_gate.h"
 #include "harness/plugin/host_services.h"
 #include "harness/kv/counter_sm.h"
 #include "harness/plugin/loader.h"
@@ -84,12 +85,8 @@ class KvServerNode : public std::enable_shared_from_this<KvServerNode> {
  private:
   KvNodeEnv env_;
   KvServerNode(const KvNodeEnv& env, KvServerKind kind, int me, int incarnation);
-  bool TryPin();
-  void Unpin();
   bool HandleRpc(std::string_view method, const labrpc::Bytes& req, labrpc::Bytes* reply);
   void LeakForever();
-
-  class Pin;
 
   const KvServerKind kind_;
   const int me_;
@@ -107,8 +104,7 @@ class KvServerNode : public std::enable_shared_from_this<KvServerNode> {
 
   std::unique_ptr<Mutex> mu_;
   std::unique_ptr<CondVar> cv_;
-  int pins_ GUARDED_BY(*mu_) = 0;
-  bool closing_ GUARDED_BY(*mu_) = false;
+  CallGate gate_;  // submit/get_state/handle_rpc calls inside the instance
   bool in_kill_ GUARDED_BY(*mu_) = false;
   bool detached_ GUARDED_BY(*mu_) = false;
 };

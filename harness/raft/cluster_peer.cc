@@ -29,7 +29,8 @@ ClusterPeer::ClusterPeer(Cluster& cluster, int me, int incarnation)
       me_(me),
       incarnation_(incarnation),
       mu_(cluster.rt_.make_mutex()),
-      cv_(cluster.rt_.make_cond()) {}
+      cv_(cluster.rt_.make_cond()),
+      gate_(cluster.rt_) {}
 
 ClusterPeer::~ClusterPeer() = default;
 
@@ -100,23 +101,6 @@ StatusOr<std::shared_ptr<ClusterPeer>> ClusterPeer::Make(Cluster& cluster, int m
   return p;
 }
 
-bool ClusterPeer::TryPin() {
-  MutexLock l(*mu_);
-  if (closing_) return false;
-  pins_++;
-  return true;
-}
-
-void ClusterPeer::Unpin() {
-  MutexLock l(*mu_);
-  if (--pins_ == 0) cv_->notify_all();
-}
-
-ClusterPeer::Pin::Pin(std::shared_ptr<ClusterPeer> p) : p_(std::move(p)) { ok_ = p_ && p_->TryPin(); }
-
-ClusterPeer::Pin::~Pin() {
-  if (ok_) p_->Unpin();
-}
 
 bool ClusterPeer::HandleRpc(std::string_view method, const labrpc::Bytes& req, labrpc::Bytes* reply) {
   Pin pin(shared_from_this());
@@ -253,15 +237,7 @@ std::vector<std::string> ClusterPeer::Shutdown() {
   applier_.reset();
 
   // No new calls; wait for start/get_state/handle_rpc calls already inside.
-  bool drained;
-  {
-    MutexLock l(*mu_);
-    closing_ = true;
-    const Nanos deadline = rt.now() + drain_bound;
-    while (pins_ > 0 && !cv_->wait_until(*mu_, deadline)) {
-    }
-    drained = pins_ == 0;
-  }
+  const bool drained = gate_.CloseAndDrain(rt.now() + drain_bound);
   if (!drained) {
     problems.push_back(who + ": a start(), get_state() or handle_rpc() call did not return within " +
                        FormatSeconds(drain_bound) + " after kill() (these calls must never block for long)");

@@ -11,7 +11,7 @@
 // destroyed or unloaded: it is leaked on purpose so that its threads keep
 // running on valid memory until the test child exits.
 //
-// Thread safety: Pin/Unpin from any thread; Shutdown from one thread, once.
+// Thread safety: Pin from any thread; Shutdown from one thread, once.
 // Ownership: shared (std::shared_ptr) by the Cluster slot, the labrpc
 // handler (weakly) and in-flight calls; the Cluster outlives it.
 #pragma once
@@ -21,9 +21,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/fixture/call_gate.h"
 #include "harness/raft/apply_checker.h"
 #include "harness/plugin/host_services.h"
 #include "harness/plugin/loader.h"
@@ -59,16 +61,17 @@ class ClusterPeer : public std::enable_shared_from_this<ClusterPeer> {
   // A pinned call: while a Pin is alive the instance is not destroyed.
   class Pin {
    public:
-    explicit Pin(std::shared_ptr<ClusterPeer> p);
-    ~Pin();
+    explicit Pin(std::shared_ptr<ClusterPeer> p) : p_(std::move(p)) {
+      if (p_) pass_.emplace(p_->gate_);
+    }
     Pin(const Pin&) = delete;
     Pin& operator=(const Pin&) = delete;
-    explicit operator bool() const { return ok_; }
+    explicit operator bool() const { return pass_ && *pass_; }
     ClusterPeer* operator->() const { return p_.get(); }
 
    private:
     std::shared_ptr<ClusterPeer> p_;
-    bool ok_ = false;
+    std::optional<CallGate::Pass> pass_;  // destroyed first: the call leaves before the peer may go
   };
 
   // Kill, then destroy. Returns the problems found, in words (empty: clean).
@@ -77,8 +80,6 @@ class ClusterPeer : public std::enable_shared_from_this<ClusterPeer> {
 
  private:
   ClusterPeer(Cluster& cluster, int me, int incarnation);
-  bool TryPin();
-  void Unpin();
   void ApplierLoop();
   // host->apply: hands the message to the applier (rendezvous, like applyCh).
   int32_t Deliver(const raftlab_apply_msg& msg);
@@ -102,8 +103,7 @@ class ClusterPeer : public std::enable_shared_from_this<ClusterPeer> {
 
   std::unique_ptr<Mutex> mu_;
   std::unique_ptr<CondVar> cv_;
-  int pins_ GUARDED_BY(*mu_) = 0;
-  bool closing_ GUARDED_BY(*mu_) = false;
+  CallGate gate_;  // start/get_state/handle_rpc calls inside the instance
   bool applier_done_ GUARDED_BY(*mu_) = false;
   bool detached_ GUARDED_BY(*mu_) = false;
   bool in_kill_window_ GUARDED_BY(*mu_) = false;  // between MarkKilled and kill() returning  // destroyed or leaked: no more calls into the Cluster
