@@ -99,7 +99,7 @@ StepRegistry& GlobalStepRegistry() { return ScenarioRegistry::Global().steps(); 
 
 namespace {
 
-std::string ArgLine(const StepArgSpec& a) {
+std::string ArgLine(const StepArgSpec& a, bool markdown) {
   std::string type = StepArgTypeName(a.type);
   if (a.type == StepArgType::kChoice) {
     type.clear();
@@ -114,7 +114,8 @@ std::string ArgLine(const StepArgSpec& a) {
     range = fmt::format(", <= {:g}", *a.max);
   }
   std::string req = a.required ? "required" : (a.default_text.empty() ? "optional" : "default " + a.default_text);
-  return fmt::format("{} ({}{}; {}): {}", a.name, type, range, req, a.help);
+  const std::string name = markdown ? "`" + a.name + "`" : a.name;
+  return fmt::format("{} ({}{}; {}): {}", name, type, range, req, a.help);
 }
 
 }  // namespace
@@ -131,14 +132,14 @@ std::string StepReference(const StepRegistry& registry, bool markdown) {
       if (!v->mit.empty()) out += fmt::format(" MIT: `{}`.", v->mit);
       if (!v->primary.empty()) out += fmt::format(" Shorthand: `- {}: <{}>`.", v->name, v->primary);
       out += "\n\n";
-      for (const StepArgSpec& a : v->args) out += "- " + ArgLine(a) + "\n";
+      for (const StepArgSpec& a : v->args) out += "- " + ArgLine(a, true) + "\n";
       if (v->args.empty()) out += "- no arguments (write `- " + v->name + "`)\n";
       out += "\n";
     } else {
       out += fmt::format("{}  [{}{}]\n    {}\n", v->name, fixture, v->starts_fixture ? ", first step" : "", v->help);
       if (!v->mit.empty()) out += fmt::format("    MIT: {}\n", v->mit);
       if (!v->primary.empty()) out += fmt::format("    shorthand: - {}: <{}>\n", v->name, v->primary);
-      for (const StepArgSpec& a : v->args) out += "    " + ArgLine(a) + "\n";
+      for (const StepArgSpec& a : v->args) out += "    " + ArgLine(a, false) + "\n";
       out += "\n";
     }
   }
