@@ -1,4 +1,6 @@
 // The step compiler (see step_compiler.h).
+// Thread safety: pure functions (one Compiler per call). Ownership: by value;
+// errors are appended to the caller's vector.
 #include "harness/scenario/step_compiler.h"
 
 #include <fmt/format.h>

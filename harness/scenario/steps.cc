@@ -1,4 +1,6 @@
 // The step verb registry and the verb reference (see steps.h).
+// Thread safety: Register/SetRunner during static initialisation only, then
+// read-only. Ownership: the registry owns its StepVerbInfos by value.
 #include "harness/scenario/steps.h"
 
 #include <fmt/format.h>

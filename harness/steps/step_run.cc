@@ -1,5 +1,7 @@
 // The steps interpreter's state and argument resolution (see step_run.h),
 // and the runner that the test child calls for a steps test.
+// Thread safety and ownership: see step_run.h; the runner is registered
+// during static initialisation.
 #include "harness/steps/step_run.h"
 
 #include <fmt/format.h>

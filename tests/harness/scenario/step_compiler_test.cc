@@ -3,6 +3,9 @@
 // compiles with its shapes and scopes, and every kind of error names
 // file:line:column and says what is wrong and how to fix it. The real verbs
 // are run in tests/harness/steps/step_run_test.cc.
+//
+// Thread safety: single-threaded. Ownership: each test owns its registry
+// and value trees.
 #include "harness/scenario/step_compiler.h"
 
 #include <gmock/gmock.h>

@@ -7,6 +7,10 @@
 //
 // Timing-tolerant: these run real peers on real time (a few seconds per
 // test); every bound is the fixture's own MIT deadline.
+//
+// Thread safety: the test thread is the scenario thread; the fixtures' own
+// threads are joined before each Run returns. Ownership: the fixture owns the
+// runtime, the plugin library and the context of its latest Run.
 #include "harness/steps/step_run.h"
 
 #include <gmock/gmock.h>

@@ -6,6 +6,7 @@
 #   3. TEST fails against the mutant MUTANT_SO (exit 1, a test failure, not
 #      a usage or load error).
 # Prints what it ran and what it saw; exit 0 when all three hold, else 1.
+# Runs one labtest at a time (each with -j 1); owns only its temporary folder.
 set -uo pipefail
 if [ $# -lt 4 ]; then
   echo "usage: steps_catalogue_test.sh LABTEST CATALOGUE MUTANT_SO TEST [SEED]" >&2
