@@ -14,18 +14,24 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "harness/scenario/step_compiler.h"
+
 namespace raftlab {
 namespace {
 
 constexpr size_t kMaxErrors = 30;  // beyond this, further problems are counted, not listed
 constexpr double kDefaultTimeoutS = 120;  // MIT's per-test limit
 
-const std::vector<std::string> kTopKeys = {"version", "parts", "tests", "grading"};
+const std::vector<std::string> kTopKeys = {"version", "parts", "tests", "grading", "defaults"};
 const std::vector<std::string> kGradingKeys = {"policy"};
 const std::vector<std::string> kGradingPolicies = {"all-or-nothing", "pass-rate"};
 const std::vector<std::string> kPartKeys = {"part", "name", "points"};
-const std::vector<std::string> kTestKeys = {"name",    "part",   "description", "points",
-                                            "timeout", "repeat", "scenario",    "params"};
+const std::vector<std::string> kTestKeys = {"name",    "part",     "description", "points", "timeout",
+                                            "repeat",  "scenario", "params",      "steps"};
+// The test fields a top-level `defaults:` block may set; an entry's own
+// value wins. `params` merge key by key, and apply to the scenarios that
+// declare them.
+const std::vector<std::string> kDefaultKeys = {"part", "points", "timeout", "repeat", "params"};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -118,6 +124,15 @@ class Parser {
   int Line(const YAML::Node& n) const {
     YAML::Mark m = n.Mark();
     return m.is_null() ? 0 : m.line + 1;
+  }
+
+  // An error already prefixed with its place (the step compiler's).
+  void RawError(const std::string& line) {
+    if (errors_.size() >= kMaxErrors) {
+      ++dropped_;
+      return;
+    }
+    errors_.push_back(line);
   }
 
   void Error(const YAML::Node& at, const std::string& msg) {
@@ -228,6 +243,7 @@ class Parser {
         cat_.version = static_cast<int>(v);
       }
     }
+    if (keys.count("defaults")) Defaults(keys["defaults"]);
     if (!keys.count("parts")) {
       Error(root, "missing 'parts:' (a list like '- {part: 1, name: leader election, points: 20}')");
     } else {
@@ -239,6 +255,56 @@ class Parser {
       Tests(keys["tests"]);
     }
     if (keys.count("grading")) Grading(keys["grading"]);
+  }
+
+  // defaults: {timeout: 60, repeat: 3, params: {reliable: true}}
+  void Defaults(const YAML::Node& node) {
+    if (!node.IsMap()) {
+      Error(node, "'defaults' must be a mapping like '{timeout: 60, repeat: 1}'");
+      return;
+    }
+    defaults_ = Keys(node, kDefaultKeys, "under 'defaults'");
+    auto params = defaults_.find("params");
+    if (params == defaults_.end()) return;
+    if (!params->second.IsMap()) {
+      Error(params->second, "'defaults.params' must be a mapping like '{reliable: true}'");
+      defaults_.erase(params);
+      return;
+    }
+    // A default parameter must mean something to some scenario (a typo
+    // would otherwise be ignored silently).
+    std::vector<std::string> known;
+    for (const ScenarioInfo* sc : registry_.All()) {
+      for (const ParamSpec& p : sc->params) known.push_back(p.name);
+    }
+    for (auto it = params->second.begin(); it != params->second.end(); ++it) {
+      const std::string k = it->first.IsScalar() ? it->first.Scalar() : "?";
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        std::string hint = ClosestMatch(k, known);
+        Error(it->first, fmt::format("default parameter '{}' is not a parameter of any scenario{}", k,
+                                     hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+    }
+  }
+
+  // The YAML value as a position-carrying StepValue (the step compiler's input).
+  StepValue ToStepValue(const YAML::Node& n) const {
+    StepValue v;
+    v.where = Where(n);
+    if (n.IsScalar()) {
+      v.kind = StepValue::Kind::kScalar;
+      v.scalar = n.Scalar();
+    } else if (n.IsSequence()) {
+      v.kind = StepValue::Kind::kList;
+      for (size_t i = 0; i < n.size(); ++i) v.items.push_back(ToStepValue(n[i]));
+    } else if (n.IsMap()) {
+      v.kind = StepValue::Kind::kMap;
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        v.fields.emplace_back(it->first.IsScalar() ? it->first.Scalar() : "?", ToStepValue(it->second));
+        v.field_where.push_back(Where(it->first));
+      }
+    }
+    return v;
   }
 
   // grading: {policy: all-or-nothing | pass-rate}
@@ -326,15 +392,25 @@ class Parser {
         where = fmt::format("in test '{}'", n.Scalar());
       }
       auto keys = Keys(item, kTestKeys, where);
+      for (const auto& [k, v] : defaults_) {
+        if (k != "params") keys.emplace(k, v);  // no-op when the entry sets it
+      }
       TestSpec t;
       t.timeout_s = kDefaultTimeoutS;
       t.source = fmt::format("{}:{}", path_, Line(item));
       bool ok = true;
-      for (const char* req : {"name", "part", "points", "scenario"}) {
+      for (const char* req : {"name", "part", "points"}) {
         if (!keys.count(req)) {
           Error(item, fmt::format("missing required key '{}' {}", req, where));
           ok = false;
         }
+      }
+      if (keys.count("scenario") == keys.count("steps")) {
+        const char* what = keys.count("scenario") ? "both 'scenario:' and 'steps:'" : "missing 'scenario:' or 'steps:'";
+        Error(item, fmt::format("{} {} (a test is exactly one of: 'scenario:' a C++ scenario, or 'steps:' a list "
+                                "of steps, see docs/STEPS.md)",
+                                what, where));
+        ok = false;
       }
       if (keys.count("name") && String(keys["name"], "'name'", &t.name)) {
         if (!ValidTestName(t.name)) {
@@ -403,6 +479,23 @@ class Parser {
       if (scenario) {
         ok &= FillParams(keys.count("params") ? keys["params"] : YAML::Node(), *scenario, where, &t.params);
       }
+      if (keys.count("steps")) {
+        if (keys.count("params")) {
+          Error(keys["params"], fmt::format("'params' {} belongs to a 'scenario:' test; a steps test states its "
+                                            "values in its steps",
+                                            where));
+          ok = false;
+        }
+        std::vector<std::string> step_errors;
+        std::optional<StepProgram> program =
+            CompileSteps(ToStepValue(keys["steps"]), registry_.steps(), where, &step_errors);
+        for (const std::string& e : step_errors) RawError(e);
+        if (program) {
+          t.steps = std::make_shared<const StepProgram>(std::move(*program));
+        } else {
+          ok = false;
+        }
+      }
       if (ok) cat_.tests.push_back(std::move(t));
     }
   }
@@ -412,6 +505,32 @@ class Parser {
     std::vector<std::string> known;
     for (const ParamSpec& p : scenario.params) known.push_back(p.name);
     bool ok = true;
+    // Default parameters this scenario declares; the entry's own win.
+    std::map<std::string, YAML::Node> defaulted;
+    if (auto d = defaults_.find("params"); d != defaults_.end()) {
+      for (auto it = d->second.begin(); it != d->second.end(); ++it) {
+        if (it->first.IsScalar() && std::find(known.begin(), known.end(), it->first.Scalar()) != known.end()) {
+          defaulted.emplace(it->first.Scalar(), it->second);
+        }
+      }
+    }
+    if (node.IsDefined() && node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (it->first.IsScalar()) defaulted.erase(it->first.Scalar());
+      }
+    }
+    for (const auto& [k, val] : defaulted) {
+      const ParamSpec& spec = *std::find_if(scenario.params.begin(), scenario.params.end(),
+                                            [&](const ParamSpec& p) { return p.name == k; });
+      ParamValue v;
+      if (!TypedParam(spec, val, &v)) {
+        Error(val, fmt::format("default parameter '{}' must be {} for scenario '{}' ({}), got '{}'", k,
+                               ParamTypeName(spec.type), scenario.name, where, Show(val)));
+        ok = false;
+        continue;
+      }
+      values.emplace(k, std::move(v));
+    }
     if (node.IsDefined() && !node.IsNull()) {
       if (!node.IsMap()) {
         Error(node, fmt::format("'params' {} must be a mapping like '{{servers: 3, reliable: true}}'", where));
@@ -438,32 +557,7 @@ class Parser {
           continue;
         }
         ParamValue v;
-        bool typed = false;
-        switch (spec->type) {
-          case ParamType::kInt: {
-            int64_t x = 0;
-            typed = ParseInt(val, &x);
-            v = x;
-            break;
-          }
-          case ParamType::kDouble: {
-            double x = 0;
-            typed = ParseNumber(val, &x);
-            v = x;
-            break;
-          }
-          case ParamType::kBool: {
-            bool x = false;
-            typed = ParseBool(val, &x);
-            v = x;
-            break;
-          }
-          case ParamType::kString:
-            typed = val.IsScalar();
-            if (typed) v = val.Scalar();
-            break;
-        }
-        if (!typed) {
+        if (!TypedParam(*spec, val, &v)) {
           Error(val, fmt::format("parameter '{}' {} must be {}, got '{}'", k, where, ParamTypeName(spec->type),
                                  Show(val)));
           ok = false;
@@ -475,6 +569,34 @@ class Parser {
     for (const ParamSpec& p : scenario.params) values.emplace(p.name, p.default_value);  // no-op when set
     *out = Params(std::move(values));
     return ok;
+  }
+
+  bool TypedParam(const ParamSpec& spec, const YAML::Node& val, ParamValue* v) const {
+    switch (spec.type) {
+      case ParamType::kInt: {
+        int64_t x = 0;
+        if (!ParseInt(val, &x)) return false;
+        *v = x;
+        return true;
+      }
+      case ParamType::kDouble: {
+        double x = 0;
+        if (!ParseNumber(val, &x)) return false;
+        *v = x;
+        return true;
+      }
+      case ParamType::kBool: {
+        bool x = false;
+        if (!ParseBool(val, &x)) return false;
+        *v = x;
+        return true;
+      }
+      case ParamType::kString:
+        if (!val.IsScalar()) return false;
+        *v = val.Scalar();
+        return true;
+    }
+    return false;
   }
 
   void PointWarnings() {
@@ -493,6 +615,7 @@ class Parser {
   const std::string& path_;
   const ScenarioRegistry& registry_;
   Catalogue cat_;
+  std::map<std::string, YAML::Node> defaults_;  // the `defaults:` block's fields
   std::vector<std::string> errors_;
   size_t dropped_ = 0;
 };

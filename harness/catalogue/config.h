@@ -3,6 +3,9 @@
 //
 // File shape (version 1):
 //   version: 1
+//   defaults:                          # optional: fields every test gets unless it sets them
+//     timeout: 120                     #   part, points, timeout, repeat, and params (merged key
+//     params: {reliable: true}         #   by key; each applies to the scenarios declaring it)
 //   parts:
 //     - {part: 1, name: leader election, points: 20}
 //   tests:
@@ -12,8 +15,11 @@
 //       points: 5                      # required, > 0
 //       timeout: 120                   # seconds, > 0; default 120
 //       repeat: 1                      # grading repetitions, >= 1; default 1
-//       scenario: initial_election     # required, a registered scenario
+//       scenario: initial_election     # a registered scenario, or instead:
 //       params: {servers: 3}           # checked against the scenario's ParamSpecs
+//       steps:                         # a steps test (docs/STEPS.md), compiled at load
+//         - cluster: {servers: 3}      # against the step verbs (harness/scenario/step_compiler.h)
+//         - check_one_leader: {as: leader}
 //   grading:                           # optional (grade.sh)
 //     policy: all-or-nothing           # or pass-rate; see ScoringPolicy in report_book.h
 //

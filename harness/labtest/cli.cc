@@ -29,6 +29,7 @@ po::options_description VisibleOptions() {
     ("filter", po::value<std::string>()->value_name("REGEX"),
      "run only tests whose name matches REGEX (ECMAScript, searched; '^3A-initial-election$' selects one)")
     ("list", "list the selected tests with their points and exit (-v: parameters too)")
+    ("list-steps", "print the reference of the step verbs a catalogue's 'steps:' tests may use, and exit")
     ("repeat", po::value<int>()->value_name("N"), "run each selected test N times")
     ("until-fail", "repeat each test until it fails once (then that test stops, the others go on); "
      "at most --repeat N times, or without end when --repeat is not given (Ctrl-C stops and summarises)")
@@ -125,6 +126,7 @@ std::string UsageText() {
          "  labtest --plugin build/libraft.so --part 2 --until-fail  repeat part 2 until a test fails\n"
          "  labtest --plugin build/libraft.so --output junit:out/junit.xml --output json:out/run.json\n"
          "  labtest --list -v                                    show the catalogue with parameters\n"
+         "  labtest --list-steps                                 the verbs of 'steps:' tests (docs/STEPS.md)\n"
          "\nExit codes: 0 all passed, 1 a test failed, 2 usage or configuration error,\n"
          "3 plugin load or ABI error, 4 internal error, 130/143 stopped by SIGINT (Ctrl-C)/SIGTERM\n"
          "(running tests are killed; results files keep every run that finished).\n"
@@ -162,6 +164,12 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
   if (vm.count("list")) {
     if (o.mode == Options::Mode::kChild) return Status::InvalidArgument("--list and --child do not go together");
     o.mode = Options::Mode::kList;
+  }
+  if (vm.count("list-steps")) {
+    if (o.mode != Options::Mode::kRun) {
+      return Status::InvalidArgument("--list-steps goes alone (not with --list or --child)");
+    }
+    o.mode = Options::Mode::kListSteps;
   }
   if (vm.count("config")) o.config_path = vm["config"].as<std::string>();
   if (vm.count("plugin")) {

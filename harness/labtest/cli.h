@@ -2,7 +2,7 @@
 // parsed with Boost.Program_options into an Options value, and the named
 // exit codes. Boost exceptions stop in cli.cc.
 //
-//   labtest [-f config] [--plugin lib.so] [--part N[,M...]] [--filter REGEX] [--list]
+//   labtest [-f config] [--plugin lib.so] [--part N[,M...]] [--filter REGEX] [--list] [--list-steps]
 //           [--repeat N] [--until-fail] [--fail-fast] [-j J] [--seed S]
 //           [--timeout-scale X] [--color=auto|always|never] [--output FMT:PATH]... [-v] [--help]
 //
@@ -37,7 +37,7 @@ enum ExitCode : int {
 };
 
 struct Options {
-  enum class Mode { kRun, kList, kHelp, kChild };
+  enum class Mode { kRun, kList, kListSteps, kHelp, kChild };
   Mode mode = Mode::kRun;
 
   std::string config_path;       // -f; "" = find the default catalogue

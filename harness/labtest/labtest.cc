@@ -446,13 +446,18 @@ int ListCommand(const Options& o, const Environment& env) {
     for (const TestSpec* t : in_part) {
       total += t->points;
       std::string net = NetworkLabel(*t);
-      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {}{}\n", t->name, t->points, t->timeout_s, t->description,
-                 net.empty() ? "" : " (" + net + ")");
+      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {:<5} {}{}\n", t->name, t->points, t->timeout_s,
+                 t->IsSteps() ? "steps" : "C++", t->description, net.empty() ? "" : " (" + net + ")");
       if (o.verbose) {
         std::string params;
         for (const auto& [k, v] : t->params.values()) params += fmt::format(" {}={}", k, FormatParam(v));
-        fmt::print(env.out, "      scenario {}:{}{}\n", t->scenario, params,
-                   t->repeat > 1 ? fmt::format("  (graded over {} runs)", t->repeat) : "");
+        const std::string graded = t->repeat > 1 ? fmt::format("  (graded over {} runs)", t->repeat) : "";
+        if (t->IsSteps()) {
+          fmt::print(env.out, "      steps: {} step{} at {}{}\n", t->steps->steps.size(),
+                     t->steps->steps.size() == 1 ? "" : "s", t->steps->where, graded);
+        } else {
+          fmt::print(env.out, "      scenario {}:{}{}\n", t->scenario, params, graded);
+        }
       }
     }
   }
@@ -515,6 +520,12 @@ int LabtestMain(int argc, const char* const* argv, const Environment& env) {
          return static_cast<int>(kExitAllPassed);
        }},
       {Options::Mode::kList, ListCommand},
+      {Options::Mode::kListSteps,
+       [](const Options&, const Environment& e) {
+         fmt::print(e.out, "The step verbs of 'steps:' tests (docs/STEPS.md explains the language):\n\n{}",
+                    StepReference(e.registry->steps(), /*markdown=*/false));
+         return static_cast<int>(kExitAllPassed);
+       }},
       {Options::Mode::kChild, [](const Options& o, const Environment& e) -> int { ChildCommand(o, e); }},
       {Options::Mode::kRun, RunCommand},
   };

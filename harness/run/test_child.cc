@@ -74,10 +74,11 @@ struct Ending {
   std::string message;
 };
 
-Ending RunScenario(const ScenarioInfo& scenario, ChildTestContext& ctx) {
+// `name` is the scenario's name, or "steps" for a steps test.
+Ending RunScenario(const std::string& name, const ScenarioFn& fn, ChildTestContext& ctx) {
   ctx.BindScenarioThread();
   try {
-    scenario.fn(ctx);
+    fn(ctx);
     return {};
   } catch (const TestFailed& e) {
     return {Verdict::kFail, e.what()};
@@ -86,7 +87,7 @@ Ending RunScenario(const ScenarioInfo& scenario, ChildTestContext& ctx) {
   } catch (const std::logic_error& e) {
     // Params accessors and other harness preconditions: a catalogue or
     // scenario bug, not the student's.
-    return {Verdict::kError, fmt::format("harness error in scenario '{}': {}", scenario.name, e.what())};
+    return {Verdict::kError, fmt::format("harness error in scenario '{}': {}", name, e.what())};
   } catch (const std::bad_alloc& e) {
     return {Verdict::kCrash,
             fmt::format("crashed: out of memory: an allocation failed and std::bad_alloc escaped from your code "
@@ -222,7 +223,22 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     Finish(r, result_fd);
   }
   r.part = spec->part;
-  const ScenarioInfo* scenario = registry.Find(spec->scenario);  // validated by the loader
+  // A C++ scenario (validated by the loader), or the steps runner
+  // (harness/steps/, linked into labtest) for a steps test.
+  const std::string body_name = spec->IsSteps() ? "steps" : spec->scenario;
+  ScenarioFn body;
+  if (spec->IsSteps()) {
+    body = registry.steps().runner();
+  } else if (const ScenarioInfo* scenario = registry.Find(spec->scenario)) {
+    body = scenario->fn;
+  }
+  if (!body) {
+    r.verdict = Verdict::kError;
+    r.message = fmt::format(
+        "this labtest cannot run test '{}': it was built without {}", spec->name,
+        spec->IsSteps() ? std::string("the steps runner (harness/steps/)") : "scenario '" + spec->scenario + "'");
+    Finish(r, result_fd);
+  }
 
   std::unique_ptr<Runtime> rt = MakeRealTimeRuntime();
   const Nanos start = rt->now();
@@ -297,7 +313,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   ctx.Event(fmt::format("test {} (repetition {}), seed {}", spec->name, o.repetition, r.seed));
   for (const std::string& e : sandbox_events) ctx.Event(e);
   ScenarioRun run(*rt);
-  std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(*scenario, ctx)); });
+  std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(body_name, body, ctx)); });
   const Nanos grace = std::chrono::duration_cast<Nanos>(
       std::chrono::duration<double>(kAbandonAfterFailure) * o.timeout_scale);
   std::optional<Ending> ending = run.Await(ctx, grace);

@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "harness/scenario/steps.h"
 #include "runtime/runtime.h"
 
 namespace raftlab {
@@ -64,8 +65,12 @@ struct TestSpec {
   double points = 0;
   double timeout_s = 120;   // wall-clock limit of the whole test
   int repeat = 1;           // repetitions used by grading (issue 5)
-  std::string scenario;     // registered scenario name
+  std::string scenario;     // registered scenario name ("" for a steps test)
   Params params;
+  // A steps test (issue 15): the validated steps, run by the steps runner
+  // (harness/steps/); null for a C++ scenario test.
+  std::shared_ptr<const StepProgram> steps;
+  bool IsSteps() const { return steps != nullptr; }
   std::string source;       // "config/raft_lab_test.yml:42" for messages
 };
 
@@ -136,9 +141,13 @@ class ScenarioRegistry {
   void Register(ScenarioInfo info);
   const ScenarioInfo* Find(std::string_view name) const;
   std::vector<const ScenarioInfo*> All() const;  // sorted by name
+  // The step verbs a `steps:` test may use, and the steps runner (steps.h).
+  StepRegistry& steps() { return steps_; }
+  const StepRegistry& steps() const { return steps_; }
 
  private:
   std::map<std::string, ScenarioInfo, std::less<>> scenarios_;
+  StepRegistry steps_;
 };
 
 struct ScenarioRegistrar {

@@ -25,6 +25,12 @@ class ConfigTest : public ::testing::Test {
                          {"label", ParamType::kString, std::string("x"), "a string"}},
                         [](TestContext&) {}});
     registry_.Register({"basic_agree", "agree", {}, [](TestContext&) {}});
+    // Two stand-in step verbs (the real ones are in harness/steps/).
+    StepArgSpec servers{"servers", StepArgType::kInt, false, "3", 1.0, 9.0, {}, "peers"};
+    StepArgSpec as{"as", StepArgType::kBind, false, "", std::nullopt, std::nullopt, {}, "name"};
+    auto noop = [](StepRun&, const Step&) {};
+    registry_.steps().Register({"cluster", StepFixture::kRaft, true, "servers", {servers}, "", "", nullptr, noop});
+    registry_.steps().Register({"check_one_leader", StepFixture::kRaft, false, "as", {as}, "", "", nullptr, noop});
   }
 
   StatusOr<Catalogue> Parse(const std::string& text) { return ParseCatalogue(text, "cfg.yml", registry_); }
@@ -193,7 +199,7 @@ TEST_F(ConfigTest, TopLevelProblems) {
             "cfg.yml:1:10: unsupported version 2 (this labtest reads version 1)");
   EXPECT_EQ(Error("parts: []\ntests: []\n"), "cfg.yml:1:1: missing 'version: 1' at the top level");
   EXPECT_EQ(Error("version: 1\nparts: []\ntests: []\nsuites: []\n"),
-            "cfg.yml:4:1: unknown key 'suites' at the top level (known keys: version, parts, tests, grading)");
+            "cfg.yml:4:1: unknown key 'suites' at the top level (known keys: version, parts, tests, grading, defaults)");
   EXPECT_EQ(Error("version: 1\nparts: []\ntests: {a: 1}\n"),
             "cfg.yml:3:8: 'tests' must be a list of test entries ('- name: ...')");
 }
@@ -264,6 +270,103 @@ TEST_F(ConfigTest, GradingPolicyIsOptionalAndValidated) {
               HasSubstr("unknown key 'polcy' under 'grading' (did you mean 'policy'?)"));
   EXPECT_THAT(Error(std::string(kHeader) + test + "grading: pass-rate\n"),
               HasSubstr("'grading' must be a mapping"));
+}
+
+// --- steps: tests (issue 15) ---------------------------------------------------
+
+TEST_F(ConfigTest, StepsTestIsCompiledWithPositions) {
+  auto c = Parse(std::string(kHeader) +
+                 "  - name: s\n"
+                 "    part: 1\n"
+                 "    points: 20\n"
+                 "    steps:\n"
+                 "      - cluster: {servers: 5}\n"
+                 "      - check_one_leader: {as: leader}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const TestSpec& t = c->tests[0];
+  ASSERT_TRUE(t.IsSteps());
+  EXPECT_EQ(t.scenario, "");
+  ASSERT_EQ(t.steps->steps.size(), 2u);
+  EXPECT_EQ(t.steps->steps[0].where, "cfg.yml:9:9");
+  EXPECT_EQ(t.steps->steps[0].args.at("servers").scalar, "5");
+  EXPECT_EQ(t.steps->steps[0].args.at("servers").where, "cfg.yml:9:28");
+  EXPECT_EQ(t.steps->steps[1].args.at("as").scalar, "leader");
+  EXPECT_FALSE(c->FindTest("s")->steps == nullptr);
+}
+
+TEST_F(ConfigTest, StepErrorsNameTheirLineAndColumn) {
+  std::string e = Error(std::string(kHeader) +
+                        "  - name: s\n"
+                        "    part: 1\n"
+                        "    points: 20\n"
+                        "    steps:\n"
+                        "      - cluster: {servers: 50}\n"
+                        "      - check_one_ledaer: {as: leader}\n");
+  EXPECT_EQ(e,
+            "cfg.yml:9:28: 'servers' of 'cluster' must be between 1 and 9, got 50\n"
+            "cfg.yml:10:9: unknown step verb 'check_one_ledaer' (did you mean 'check_one_leader'?)");
+}
+
+TEST_F(ConfigTest, ScenarioXorSteps) {
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20}\n"),
+            "cfg.yml:5:5: missing 'scenario:' or 'steps:' in test 'a' (a test is exactly one of: 'scenario:' a C++ "
+            "scenario, or 'steps:' a list of steps, see docs/STEPS.md)");
+  EXPECT_THAT(Error(std::string(kHeader) +
+                    "  - {name: a, part: 1, points: 20, scenario: basic_agree, steps: [cluster]}\n"),
+              HasSubstr("cfg.yml:5:5: both 'scenario:' and 'steps:' in test 'a' (a test is exactly one of"));
+  EXPECT_THAT(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, steps: [cluster], params: {x: 1}}\n"),
+              HasSubstr("'params' in test 'a' belongs to a 'scenario:' test"));
+}
+
+TEST_F(ConfigTest, DefaultsFillWhatAnEntryLeavesOut) {
+  auto c = Parse(
+      "version: 1\n"
+      "defaults: {part: 1, points: 5, timeout: 60, repeat: 3, params: {servers: 7, reliable: false}}\n"
+      "parts:\n"
+      "  - {part: 1, name: leader election, points: 20}\n"
+      "  - {part: 2, name: agreement, points: 5}\n"
+      "tests:\n"
+      "  - {name: a, scenario: initial_election}\n"
+      "  - {name: b, scenario: initial_election, timeout: 30, params: {servers: 3}}\n"
+      "  - {name: c, part: 2, scenario: basic_agree}\n"
+      "  - {name: d, points: 10, steps: [cluster]}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const TestSpec& a = c->tests[0];
+  EXPECT_EQ(a.part, 1);
+  EXPECT_EQ(a.points, 5);
+  EXPECT_EQ(a.timeout_s, 60);
+  EXPECT_EQ(a.repeat, 3);
+  EXPECT_EQ(a.params.Int("servers"), 7);
+  EXPECT_FALSE(a.params.Bool("reliable"));
+  const TestSpec& b = c->tests[1];
+  EXPECT_EQ(b.timeout_s, 30);               // the entry's own value wins
+  EXPECT_EQ(b.params.Int("servers"), 3);    // key by key
+  EXPECT_FALSE(b.params.Bool("reliable"));  // the other default still applies
+  const TestSpec& cc = c->tests[2];
+  EXPECT_EQ(cc.part, 2);
+  EXPECT_TRUE(cc.params.values().empty());  // basic_agree declares no servers: the default does not apply
+  EXPECT_EQ(c->tests[3].points, 10);
+  EXPECT_EQ(c->tests[3].repeat, 3);
+  EXPECT_TRUE(c->tests[3].IsSteps());
+}
+
+TEST_F(ConfigTest, DefaultsAreCheckedLikeEntries) {
+  const std::string rest =
+      "parts:\n"
+      "  - {part: 1, name: leader election, points: 20}\n"
+      "tests:\n"
+      "  - {name: a, points: 20, scenario: initial_election}\n";
+  EXPECT_THAT(Error("version: 1\ndefaults: {part: 1, timout: 5}\n" + rest),
+              HasSubstr("cfg.yml:2:21: unknown key 'timout' under 'defaults' (did you mean 'timeout'?)"));
+  EXPECT_THAT(Error("version: 1\ndefaults: {part: 1, params: {servres: 5}}\n" + rest),
+              HasSubstr("cfg.yml:2:30: default parameter 'servres' is not a parameter of any scenario (did you "
+                        "mean 'servers'?)"));
+  EXPECT_THAT(Error("version: 1\ndefaults: {part: 1, params: {servers: many}}\n" + rest),
+              HasSubstr("cfg.yml:2:39: default parameter 'servers' must be an integer for scenario "
+                        "'initial_election' (in test 'a'), got 'many'"));
+  EXPECT_THAT(Error("version: 1\ndefaults: {part: 1, timeout: -1}\n" + rest),
+              HasSubstr("cfg.yml:2:30: 'timeout' in test 'a' must be a positive number of seconds, got -1"));
+  EXPECT_THAT(Error("version: 1\ndefaults: [1]\n" + rest), HasSubstr("'defaults' must be a mapping"));
 }
 
 TEST(ClosestMatchTest, SuggestsOnlyPlausibleTypos) {

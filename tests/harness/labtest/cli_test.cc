@@ -76,6 +76,16 @@ TEST(CliTest, LongFormsAndModes) {
   EXPECT_EQ(h->mode, Options::Mode::kHelp);
 }
 
+TEST(CliTest, ListSteps) {
+  auto o = Parse({"--list-steps"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->mode, Options::Mode::kListSteps);
+  auto both = Parse({"--list", "--list-steps"});
+  ASSERT_FALSE(both.ok());
+  EXPECT_THAT(both.status().message(), HasSubstr("--list-steps goes alone"));
+  EXPECT_THAT(UsageText(), HasSubstr("--list-steps"));
+}
+
 TEST(CliTest, LargestSeed) {
   auto o = Parse({"--seed", "18446744073709551615"});
   ASSERT_TRUE(o.ok()) << o.status().message();

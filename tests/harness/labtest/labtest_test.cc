@@ -182,8 +182,8 @@ TEST_F(LabtestTest, ListGroupsByPartWithPoints) {
   EXPECT_EQ(r.code, kExitAllPassed) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Part 1: plain outcomes (4 points)\n"));
   EXPECT_THAT(r.out, HasSubstr("Part 2: plugin behaviour (2.5 points)\n"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("  pass +1 pts +20 s  pass\n"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("  make-start +1 pts +1 s  make and start\n"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("  pass +1 pts +20 s  C\\+\\+ +pass\n"));  // the kind: C++ or steps
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("  make-start +1 pts +1 s  C\\+\\+ +make and start\n"));
   EXPECT_THAT(r.out, HasSubstr("8 tests, 6.5 points"));
   EXPECT_THAT(r.out, Not(HasSubstr("scenario test_pass")));
   r = Labtest({"-f", yml_, "--list", "-v", "--part", "1"});
