@@ -125,6 +125,12 @@ void ClusterPeer::ApplierLoop() {
   bool broken = false;
   while (std::optional<ApplyItem> item = apply_ch_->recv()) {
     if (broken) continue;  // keep draining so the plugin never blocks on a failed test
+    cluster_.Mark({.kind = item->kind == RAFTLAB_APPLY_COMMAND ? TimelineKind::kApply : TimelineKind::kSnapshot,
+                   .peer = me_,
+                   .incarnation = incarnation_,
+                   .term = item->term,
+                   .index = item->index,
+                   .text = item->kind == RAFTLAB_APPLY_COMMAND ? std::string() : "snapshot applied"});
     Status st = checker.OnApply(me_, *item);
     if (!st.ok()) {
       broken = true;
@@ -141,6 +147,8 @@ void ClusterPeer::ApplierLoop() {
                                ": is your code holding the lock snapshot() needs while it calls host->apply? "
                                "(never hold your lock while applying)";
       CallWatch watch(cluster_.rt_, bound, [c = &cluster_, late] { c->ReportFromOtherThread(late); });
+      cluster_.Mark({.kind = TimelineKind::kSnapshot, .peer = me_, .incarnation = incarnation_,
+                     .index = item->index, .text = "snapshot(" + std::to_string(item->index) + ") by the applier"});
       api_->snapshot(raft_, item->index, reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
     }
   }
