@@ -148,8 +148,7 @@ constexpr const char* kScript = R"JS(
       o.push('</g>');
     });
     // roles: from one observation to the next on the same lane
-    const lastRole = {};
-    const roles = D.events.filter(e => e.k === 'role');
+    const roles = D.events.filter(e => e.k === 'role' && e.lane >= 0);
     roles.forEach((e, i) => {
       let end = D.lanes[e.lane].t1;
       for (let j = i + 1; j < roles.length; j++) if (roles[j].lane === e.lane) { end = roles[j].t; break; }
@@ -282,7 +281,8 @@ std::vector<TimelineLane> TimelineLanes(const TimelineData& d, double end_s) {
   for (int p = 0; p < n; p++) lanes[{p, 1}] = {p, 1, 0, end_s, false, ""};
   for (const TimelineEvent& e : d.events) {
     if (e.peer < 0 || e.incarnation <= 0) continue;
-    auto it = lanes.try_emplace({e.peer, e.incarnation}, TimelineLane{e.peer, e.incarnation, e.t_s, end_s, false, ""}).first;
+    auto it =
+        lanes.try_emplace({e.peer, e.incarnation}, TimelineLane{e.peer, e.incarnation, e.t_s, end_s, false, ""}).first;
     if (e.kind == TimelineKind::kRestart) it->second.t0_s = e.t_s;
     if (e.kind == TimelineKind::kCrash) {
       it->second.t1_s = e.t_s;

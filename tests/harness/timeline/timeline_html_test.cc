@@ -111,7 +111,8 @@ TEST(TimelineHtmlTest, APassingRunHasNoFailure) {
   TimelineData d = SampleRun();
   d.events.pop_back();
   const std::string html = RenderTimelineHtml(d, {});
-  EXPECT_THAT(html, Not(HasSubstr("FAILED")));
+  EXPECT_THAT(html, Not(HasSubstr("FAILED: ")));
+  EXPECT_THAT(html, Not(HasSubstr("<div class=\"failmsg\">")));
   EXPECT_THAT(html, Not(HasSubstr(R"("failure":)")));
 }
 
