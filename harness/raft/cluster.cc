@@ -87,7 +87,7 @@ void Cluster::Crash(int i) {
   mesh_->Disconnect(i);
   if (!peer) return;
   Event("crash peer " + std::to_string(i));
-  Mark({.kind = TimelineKind::kCrash, .peer = i, .incarnation = peer->incarnation()});
+  Mark(TimelineEvent::Of(TimelineKind::kCrash, i, peer->incarnation()));
   RetireServer(i);
   ShutdownPeer(i, peer, /*throw_on_error=*/true);
 }
@@ -98,7 +98,7 @@ void Cluster::Restart(int i) {
   Event("restart peer " + std::to_string(i));
   StartPeer(i);
   if (std::shared_ptr<ClusterPeer> p = Live(i)) {
-    Mark({.kind = TimelineKind::kRestart, .peer = i, .incarnation = p->incarnation()});
+    Mark(TimelineEvent::Of(TimelineKind::kRestart, i, p->incarnation()));
   }
   mesh_->Connect(i);
 }
@@ -106,14 +106,14 @@ void Cluster::Restart(int i) {
 void Cluster::Connect(int i) {
   ThrowIfFailed();
   Event("connect peer " + std::to_string(i));
-  Mark({.kind = TimelineKind::kConnect, .peer = i});
+  Mark(TimelineEvent::Of(TimelineKind::kConnect, i));
   mesh_->Connect(i);
 }
 
 void Cluster::Disconnect(int i) {
   ThrowIfFailed();
   Event("disconnect peer " + std::to_string(i));
-  Mark({.kind = TimelineKind::kDisconnect, .peer = i});
+  Mark(TimelineEvent::Of(TimelineKind::kDisconnect, i));
   mesh_->Disconnect(i);
 }
 
@@ -126,7 +126,7 @@ void Cluster::Partition(const std::vector<std::vector<int>>& groups) {
     text += "}";
   }
   Event(text);
-  Mark({.kind = TimelineKind::kPartition, .text = text.substr(std::string("partition ").size())});
+  Mark(TimelineEvent::Of(TimelineKind::kPartition).WithText(text.substr(std::string("partition ").size())));
   mesh_->Partition(groups);
 }
 
@@ -151,8 +151,7 @@ Cluster::StartResult Cluster::Start(int i, const Command& cmd) {
   pin->api()->start(pin->raft(), reinterpret_cast<const uint8_t*>(cmd.data()), cmd.size(), &index, &term,
                     &is_leader);
   watch.Done();
-  Mark({.kind = TimelineKind::kRole, .peer = i, .incarnation = pin->incarnation(), .term = term,
-        .value = is_leader != 0 ? 1 : 0});
+  Mark(TimelineEvent::Of(TimelineKind::kRole, i, pin->incarnation()).WithTerm(term).WithValue(is_leader != 0 ? 1 : 0));
   Status st = safety_.Observe(i, term, is_leader != 0);
   if (!st.ok()) Fail(st.message());
   return {index, term, is_leader != 0};
@@ -172,8 +171,7 @@ Cluster::State Cluster::GetState(int i) {
   int32_t is_leader = 0;
   pin->api()->get_state(pin->raft(), &term, &is_leader);
   watch.Done();
-  Mark({.kind = TimelineKind::kRole, .peer = i, .incarnation = pin->incarnation(), .term = term,
-        .value = is_leader != 0 ? 1 : 0});
+  Mark(TimelineEvent::Of(TimelineKind::kRole, i, pin->incarnation()).WithTerm(term).WithValue(is_leader != 0 ? 1 : 0));
   Status st = safety_.Observe(i, term, is_leader != 0);
   if (!st.ok()) Fail(st.message());
   return {term, is_leader != 0};
@@ -187,8 +185,9 @@ bool Cluster::TakeSnapshot(int i) {
   if (index <= 0) return false;
   const std::string payload = checker_.SnapshotPayload(index);
   Event("snapshot peer " + std::to_string(i) + " at index " + std::to_string(index));
-  Mark({.kind = TimelineKind::kSnapshot, .peer = i, .incarnation = pin->incarnation(), .index = index,
-        .text = "snapshot(" + std::to_string(index) + ") called by the test"});
+  Mark(TimelineEvent::Of(TimelineKind::kSnapshot, i, pin->incarnation())
+           .WithIndex(index)
+           .WithText("snapshot(" + std::to_string(index) + ") called by the test"));
   const Nanos bound = Scaled(timing::kHarnessCallBound);
   CallWatch watch(rt_, bound, [this, i, bound] {
     ReportFromOtherThread("peer " + std::to_string(i) + ": snapshot() has not returned after " +

@@ -364,7 +364,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip && !ctx.failed()) {
     // A failure the context did not see (an escaped exception, the time
     // limit): mark it on the timeline too.
-    ctx.timeline()->Add({.kind = TimelineKind::kFailure, .text = r.message});
+    ctx.timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
   }
   WriteTimelineToFd(timeline_fd, ctx);
   Finish(r, result_fd);

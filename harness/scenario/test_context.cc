@@ -28,7 +28,7 @@ void ChildTestContext::Fail(const std::string& message) {
     recorded = failure_;
   }
   if (first) {
-    timeline_.Add({.kind = TimelineKind::kFailure, .text = message});
+    timeline_.Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(message));
     Event("FAILED: " + message);
   }
   if (OnScenarioThread()) throw TestFailed(recorded);
@@ -46,13 +46,14 @@ void ChildTestContext::Skip(const std::string& reason) {
 }
 
 void ChildTestContext::Event(const std::string& text) {
-  timeline_.Add({.kind = TimelineKind::kNote, .text = text});
+  timeline_.Add(TimelineEvent::Of(TimelineKind::kNote).WithText(text));
   // Interleaved with the student's lines, the narrative explains them.
   if (log_) log_->AddNote(text);
 }
 
 void ChildTestContext::StudentLog(int peer, int64_t term, int level, std::string_view text) {
-  timeline_.Add({.kind = TimelineKind::kLog, .peer = peer, .term = term, .value = level, .text = std::string(text)});
+  timeline_.Add(
+      TimelineEvent::Of(TimelineKind::kLog, peer).WithTerm(term).WithValue(level).WithText(std::string(text)));
   if (log_) log_->Add(peer, term, level, text);
 }
 

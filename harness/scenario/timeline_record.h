@@ -61,6 +61,19 @@ struct TimelineEvent {
   int64_t index = -1;     // applies and snapshots
   int64_t value = 0;      // kRole: 1 leader, 0 not; kLog: level
   std::string text;
+
+  // TimelineEvent::Of(TimelineKind::kApply, 2, 1).WithIndex(7).WithTerm(3)
+  static TimelineEvent Of(TimelineKind kind, int peer = -1, int incarnation = 0) {
+    TimelineEvent e;
+    e.kind = kind;
+    e.peer = peer;
+    e.incarnation = incarnation;
+    return e;
+  }
+  TimelineEvent& WithTerm(int64_t t) { term = t; return *this; }
+  TimelineEvent& WithIndex(int64_t i) { index = i; return *this; }
+  TimelineEvent& WithValue(int64_t v) { value = v; return *this; }
+  TimelineEvent& WithText(std::string t) { text = std::move(t); return *this; }
 };
 
 struct RpcBin {
