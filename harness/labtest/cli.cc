@@ -54,7 +54,8 @@ po::options_description VisibleOptions() {
      "after the run, write the figures of passing tests to PATH (a baseline: see grade.sh --record-baseline)")
     ("output-dir", po::value<std::string>()->value_name("DIR"),
      "where run folders go (default: labtest-out); a failed run keeps DIR/<stamp>/<test>-<rep>/ with "
-     "student.log, result.json (harness events), stacks.txt (hangs), stdout.txt and stderr.txt")
+     "student.log, result.json (harness events), timeline.html (see --timeline), stacks.txt (hangs), stdout.txt "
+     "and stderr.txt")
     ("keep-output", "keep the files of passing runs too (default: only failed runs keep them)")
     ("timeline", po::value<std::string>()->value_name("WHEN"),
      "write timeline.html (every peer's role, term, crashes, partitions, applies, RPCs and log lines over "
