@@ -41,7 +41,8 @@ std::string CrashReason(int sig) {
 constexpr size_t kLogScanLines = 4000;
 
 std::vector<std::string> FailureLogTail(const std::string& log_file, const RunnerOptions& o) {
-  return TailPerPeer(ReadLogTail(log_file, std::max(kLogScanLines, o.log_tail_lines)), o.log_tail_per_peer);
+  return TailPerPeer(ReadLogTail(log_file, std::max(kLogScanLines, o.log_tail_lines)), o.log_tail_per_peer,
+                     o.log_tail_lines / 2);
 }
 
 // Writes <dir>/timeline.html from the child's <dir>/timeline.json. Returns

@@ -211,12 +211,13 @@ std::string_view LineSource(std::string_view line) {
 }
 }  // namespace
 
-std::vector<std::string> TailPerPeer(const std::vector<std::string>& lines, size_t per_source) {
+std::vector<std::string> TailPerPeer(const std::vector<std::string>& lines, size_t per_peer, size_t notes) {
   std::map<std::string_view, size_t> kept;  // source -> lines kept so far, counting from the end
   std::vector<bool> keep(lines.size(), false);
   for (size_t k = lines.size(); k-- > 0;) {
-    size_t& n = kept[LineSource(lines[k])];
-    if (n < per_source) {
+    const std::string_view source = LineSource(lines[k]);
+    size_t& n = kept[source];
+    if (n < (source == "======" ? notes : per_peer)) {
       keep[k] = true;
       ++n;
     }

@@ -188,7 +188,7 @@ TEST(TailPerPeerTest, KeepsTheLastLinesOfEveryPeerNotOnlyTheChattyOne) {
   lines.push_back("     12ms ====== crash peer 1");
   for (int k = 0; k < 50; k++) lines.push_back(fmt::format("{:>7}ms S0 T1 DEBUG chatty {}", 20 + k, k));
   lines.push_back("     99ms S1 T1 INFO  peer 1 only");
-  const std::vector<std::string> tail = TailPerPeer(lines, 2);
+  const std::vector<std::string> tail = TailPerPeer(lines, 2, 1);
   EXPECT_THAT(tail, ElementsAre("     10ms S2 T1 INFO  peer 2 first", "     11ms S2 T1 INFO  peer 2 last",
                                 "     12ms ====== crash peer 1", "     68ms S0 T1 DEBUG chatty 48",
                                 "     69ms S0 T1 DEBUG chatty 49", "     99ms S1 T1 INFO  peer 1 only"));
@@ -196,8 +196,15 @@ TEST(TailPerPeerTest, KeepsTheLastLinesOfEveryPeerNotOnlyTheChattyOne) {
 
 TEST(TailPerPeerTest, FewerLinesThanTheLimitAreAllKept) {
   const std::vector<std::string> lines = {"      1ms S0 T- INFO  a", "something else", "      2ms S- T- INFO  b"};
-  EXPECT_EQ(TailPerPeer(lines, 3), lines);
-  EXPECT_TRUE(TailPerPeer({}, 3).empty());
+  EXPECT_EQ(TailPerPeer(lines, 3, 3), lines);
+  EXPECT_TRUE(TailPerPeer({}, 3, 3).empty());
+}
+
+TEST(TailPerPeerTest, HarnessNotesHaveTheirOwnLimit) {
+  const std::vector<std::string> lines = {"      1ms ====== one", "      2ms S0 T1 INFO  a", "      3ms ====== two",
+                                          "      4ms ====== three", "      5ms S0 T1 INFO  b"};
+  EXPECT_THAT(TailPerPeer(lines, 1, 2),
+              ElementsAre("      3ms ====== two", "      4ms ====== three", "      5ms S0 T1 INFO  b"));
 }
 
 }  // namespace
