@@ -3,7 +3,8 @@
 # 3B-basic-agree) leaves timeline.html in its run folder, the page names the
 # three peers' lanes, holds the failure marker with the verdict's message and
 # a line the plugin logged, and the console output points at the file and
-# gives a rerun line that starts with labtest's absolute path.
+# gives a rerun line that starts with labtest's absolute path. With Node
+# installed, the page's script is also run (timeline_draw_check.js).
 # Usage: timeline_e2e_test.sh LABTEST MUTANT.so CATALOGUE WORKDIR
 set -u
 labtest=$1 plugin=$2 catalogue=$3 work=$4
@@ -30,6 +31,13 @@ grep -q '"k":"log","lane":[0-9]*,"t":[0-9.e-]*,"term":[0-9-]*,"text":"[a-z]* in 
   fail "no student log line on a peer's lane"
 grep -q '"k":"role"' "$page" || fail "no role/term observation"
 grep -q '"k":"apply"' "$page" || fail "no apply"
+
+# The page's own script draws those lanes and marks (Node, when installed).
+if command -v node >/dev/null; then
+  node "$(dirname "$0")/timeline_draw_check.js" "$page" 'peer 0' 'peer 1' 'peer 2' || fail "the page's script"
+else
+  echo "note: node not found: the drawing check is skipped"
+fi
 
 grep -q "timeline: $page" "$work/out.txt" || fail "the failure output does not name $page"
 abs=$(cd "$(dirname "$labtest")" && pwd)/$(basename "$labtest")
