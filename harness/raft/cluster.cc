@@ -96,9 +96,13 @@ void Cluster::Restart(int i) {
   ThrowIfFailed();
   if (IsUp(i)) Crash(i);
   Event("restart peer " + std::to_string(i));
+  TimelineRecord* timeline = ctx_.timeline();
+  const double started = timeline ? timeline->Now() : 0;  // the lane starts before make()
   StartPeer(i);
-  if (std::shared_ptr<ClusterPeer> p = Live(i)) {
-    Mark(TimelineEvent::Of(TimelineKind::kRestart, i, p->incarnation()));
+  if (std::shared_ptr<ClusterPeer> p = Live(i); p && timeline) {
+    TimelineEvent e = TimelineEvent::Of(TimelineKind::kRestart, i, p->incarnation());
+    e.t_s = started;
+    timeline->AddAt(std::move(e));
   }
   mesh_->Connect(i);
 }

@@ -71,48 +71,66 @@ int PeerCount(const TimelineData& d) {
   return n;
 }
 
-// Per peer, the intervals it was not connected to every other peer.
+// Per peer, the intervals it was not connected to every other peer. Mirrors
+// labrpc's Mesh: each peer is in a group (-1: cut off); Connect and a
+// restart put it in group 0, Disconnect and a crash cut it off, a partition
+// numbers its groups from 0 and cuts off the peers it does not list.
 nlohmann::json NetworkBands(const TimelineData& d, int n, double end_s) {
   nlohmann::json bands = nlohmann::json::array();
+  std::vector<int> group(static_cast<size_t>(n), 0);
   std::vector<std::string> label(static_cast<size_t>(n));
   std::vector<double> since(static_cast<size_t>(n), 0);
-  auto set = [&](int p, const std::string& l, double t) {
-    if (p < 0 || p >= n || label[static_cast<size_t>(p)] == l) return;
-    if (!label[static_cast<size_t>(p)].empty()) {
-      bands.push_back({{"peer", p}, {"t0", since[static_cast<size_t>(p)]}, {"t1", t},
-                       {"label", label[static_cast<size_t>(p)]}});
+  auto relabel = [&](double t, bool final) {
+    for (int p = 0; p < n; p++) {
+      std::string l;
+      if (!final) {
+        if (group[static_cast<size_t>(p)] < 0) {
+          l = "disconnected";
+        } else {
+          std::string members;
+          int count = 0;
+          for (int q = 0; q < n; q++) {
+            if (group[static_cast<size_t>(q)] != group[static_cast<size_t>(p)]) continue;
+            members += (count++ ? "," : "") + std::to_string(q);
+          }
+          if (count < n) l = "partition {" + members + "}";
+        }
+      }
+      if (label[static_cast<size_t>(p)] == l) continue;
+      if (!label[static_cast<size_t>(p)].empty()) {
+        bands.push_back({{"peer", p}, {"t0", since[static_cast<size_t>(p)]}, {"t1", t},
+                         {"label", label[static_cast<size_t>(p)]}});
+      }
+      label[static_cast<size_t>(p)] = l;
+      since[static_cast<size_t>(p)] = t;
     }
-    label[static_cast<size_t>(p)] = l;
-    since[static_cast<size_t>(p)] = t;
   };
   for (const TimelineEvent& e : d.events) {
+    const bool peer_ok = e.peer >= 0 && e.peer < n;
     switch (e.kind) {
-      case TimelineKind::kDisconnect: set(e.peer, "disconnected", e.t_s); break;
       case TimelineKind::kConnect:
       case TimelineKind::kRestart:
-      case TimelineKind::kCrash: set(e.peer, "", e.t_s); break;
+        if (peer_ok) group[static_cast<size_t>(e.peer)] = 0;
+        break;
+      case TimelineKind::kDisconnect:
+      case TimelineKind::kCrash:
+        if (peer_ok) group[static_cast<size_t>(e.peer)] = -1;
+        break;
       case TimelineKind::kPartition: {
+        std::fill(group.begin(), group.end(), -1);
         const std::vector<std::vector<int>> groups = ParseGroups(e.text);
-        for (int p = 0; p < n; p++) {
-          std::string l = "cut off (in no group of " + e.text + ")";
-          for (const auto& g : groups) {
-            if (std::find(g.begin(), g.end(), p) == g.end()) continue;
-            if (static_cast<int>(g.size()) >= n) {
-              l.clear();
-            } else {
-              l = "partition {";
-              for (size_t k = 0; k < g.size(); k++) l += (k ? "," : "") + std::to_string(g[k]);
-              l += "}";
-            }
+        for (size_t k = 0; k < groups.size(); k++) {
+          for (int p : groups[k]) {
+            if (p >= 0 && p < n) group[static_cast<size_t>(p)] = static_cast<int>(k);
           }
-          set(p, l, e.t_s);
         }
         break;
       }
-      default: break;
+      default: continue;
     }
+    relabel(e.t_s, false);
   }
-  for (int p = 0; p < n; p++) set(p, "", end_s);
+  relabel(end_s, true);
   return bands;
 }
 

@@ -82,6 +82,23 @@ TEST(TimelineHtmlTest, NamesTheLanesTheFailureAndTheLogLines) {
   EXPECT_THAT(html, HasSubstr(R"("label":"partition {0,2}","peer":0)"));
 }
 
+// The bands follow labrpc's Mesh: a restarted peer joins group 0, whatever
+// group 0 is after a partition.
+TEST(TimelineHtmlTest, BandsFollowTheMeshGroups) {
+  TimelineData d;
+  d.peers = 3;
+  d.events.push_back(Ev(1.0, TimelineKind::kPartition, -1, 0, "{1,2} {0}"));
+  d.events.push_back(Ev(2.0, TimelineKind::kCrash, 2, 1));
+  d.events.push_back(Ev(3.0, TimelineKind::kRestart, 2, 2));
+  d.events.push_back(Ev(4.0, TimelineKind::kFailure, -1, 0, "two leaders"));
+  const std::string html = RenderTimelineHtml(d, {});
+  EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1,2}","peer":2,"t0":1.0,"t1":2.0})"));
+  EXPECT_THAT(html, HasSubstr(R"({"label":"disconnected","peer":2,"t0":2.0,"t1":3.0})"));
+  EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1,2}","peer":2,"t0":3.0,"t1":4.0})"));
+  EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1}","peer":1,"t0":2.0,"t1":3.0})"));
+  EXPECT_THAT(html, HasSubstr(R"({"label":"partition {0}","peer":0,"t0":1.0,"t1":4.0})"));
+}
+
 TEST(TimelineHtmlTest, IsSelfContainedAndCannotBeEndedByALogLine) {
   TimelineData d = SampleRun();
   d.events.push_back(Ev(3.9, TimelineKind::kLog, 0, 0, "</script><script>alert(1)</script>"));
