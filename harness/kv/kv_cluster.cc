@@ -103,6 +103,9 @@ void KvCluster::StartAll() {
 
 void KvCluster::ConnectAll() {
   Event("connect all servers and clerks");
+  std::vector<int> everyone(n_);
+  for (int i = 0; i < n_; i++) everyone[i] = i;
+  Mark(TimelineEvent::Of(TimelineKind::kPartition).WithText(GroupText(everyone)));  // Heal: one group
   mesh_->Heal();
   std::vector<int> all(n_);
   for (int i = 0; i < n_; i++) all[i] = i;
@@ -124,18 +127,21 @@ std::string KvCluster::GroupText(const std::vector<int>& g) {
 void KvCluster::Partition(const std::vector<int>& p1, const std::vector<int>& p2) {
   const std::string text = "partition " + GroupText(p1) + " " + GroupText(p2);
   Event(text);
+  Mark(TimelineEvent::Of(TimelineKind::kPartition).WithText(GroupText(p1) + " " + GroupText(p2)));
   mesh_->Partition({p1, p2});
   history_->SetPartition(text);
 }
 
 void KvCluster::Disconnect(int i) {
   Event("disconnect server " + std::to_string(i));
+  Mark(TimelineEvent::Of(TimelineKind::kDisconnect, i));
   mesh_->Disconnect(i);
   SetCut(i, true);
 }
 
 void KvCluster::Connect(int i) {
   Event("connect server " + std::to_string(i));
+  Mark(TimelineEvent::Of(TimelineKind::kConnect, i));
   mesh_->Connect(i);
   SetCut(i, false);
 }

@@ -8,6 +8,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "harness/catalogue/config.h"  // ClosestMatch
+
 namespace raftlab {
 namespace {
 
@@ -53,8 +55,12 @@ po::options_description VisibleOptions() {
      "after the run, write the figures of passing tests to PATH (a baseline: see grade.sh --record-baseline)")
     ("output-dir", po::value<std::string>()->value_name("DIR"),
      "where run folders go (default: labtest-out); a failed run keeps DIR/<stamp>/<test>-<rep>/ with "
-     "student.log, result.json (harness events), stacks.txt (hangs), stdout.txt and stderr.txt")
+     "student.log, result.json (harness events), timeline.html (see --timeline), stacks.txt (hangs), stdout.txt "
+     "and stderr.txt")
     ("keep-output", "keep the files of passing runs too (default: only failed runs keep them)")
+    ("timeline", po::value<std::string>()->value_name("WHEN"),
+     "write timeline.html (every peer's role, term, crashes, partitions, applies, RPCs and log lines over "
+     "time) into a run's folder: failures (default), always (passing runs keep their folder) or never")
     ("memory-limit-mb", po::value<int64_t>()->value_name("MB"),
      "address-space limit of a test process (default 4096; ignored in sanitizer builds)")
     ("repeat-from-config", "run each test as many times as its catalogue 'repeat' says (grading; grade.sh)")
@@ -112,6 +118,21 @@ Status ParseParts(const std::vector<std::string>& items, std::vector<int>* out) 
   return Status::Ok();
 }
 
+// "unrecognised option '--filtr' (did you mean '--filter'?; labtest --help
+// lists the flags)".
+std::string UnknownFlagMessage(const std::string& given, const po::options_description& visible) {
+  std::string word = given;
+  const size_t eq = word.find('=');
+  if (eq != std::string::npos) word.resize(eq);
+  const std::string bare = word.substr(word.find_first_not_of('-') == std::string::npos ? word.size()
+                                                                                  : word.find_first_not_of('-'));
+  std::vector<std::string> names;
+  for (const auto& opt : visible.options()) names.push_back(opt->long_name());
+  const std::string hint = ClosestMatch(bare, names);  // "-filtr" and "--filtr" both mean "--filter"
+  return fmt::format("unrecognised option '{}' ({}labtest --help lists the flags)", word,
+                     hint.empty() ? "" : fmt::format("did you mean '--{}'?; ", hint));
+}
+
 }  // namespace
 
 std::string UsageText() {
@@ -145,6 +166,8 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
     po::parsed_options parsed = po::command_line_parser(argc, argv).options(all).positional(positional).run();
     po::store(parsed, vm);
     po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    return Status::InvalidArgument(UnknownFlagMessage(e.get_option_name(), VisibleOptions()));
   } catch (const po::error& e) {
     return Status::InvalidArgument(fmt::format("{} (labtest --help lists the flags)", e.what()));
   }
@@ -228,6 +251,20 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
   if (vm.count("record-baseline")) o.record_baseline = vm["record-baseline"].as<std::string>();
   if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
   o.keep_passed_output = vm.count("keep-output") > 0;
+  if (vm.count("timeline")) {
+    const std::string when = vm["timeline"].as<std::string>();
+    if (when == "failures") {
+      o.timeline = Options::Timeline::kFailures;
+    } else if (when == "always") {
+      o.timeline = Options::Timeline::kAlways;
+    } else if (when == "never") {
+      o.timeline = Options::Timeline::kNever;
+    } else {
+      const std::string hint = ClosestMatch(when, {"failures", "always", "never"});
+      return Status::InvalidArgument(fmt::format("--timeline takes failures, always or never; got '{}'{}", when,
+                                                 hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+    }
+  }
   if (vm.count("memory-limit-mb")) {
     o.memory_limit_mb = vm["memory-limit-mb"].as<int64_t>();
     if (o.memory_limit_mb < 64) {

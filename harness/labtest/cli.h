@@ -57,6 +57,8 @@ struct Options {
   std::string record_baseline;   // --record-baseline PATH
   std::string output_dir = "labtest-out";  // --output-dir: parent of the per-run folders
   bool keep_passed_output = false;         // --keep-output: keep files of passing runs too
+  enum class Timeline { kFailures, kAlways, kNever };
+  Timeline timeline = Timeline::kFailures;  // --timeline: which runs get a timeline.html
   int64_t memory_limit_mb = 4096;          // --memory-limit-mb: RLIMIT_AS of a test child
   // Grading (grading.h): each test runs its catalogue `repeat` times; scoring policy of results files.
   bool repeat_from_config = false;         // --repeat-from-config

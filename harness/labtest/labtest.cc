@@ -145,7 +145,10 @@ uint64_t RandomSeed() {
 // timeout scale and the memory limit. --jobs is left out on purpose: the
 // rerun runs one test, and the seed replays the same choices at any -j.
 std::string RerunPrefix(const Options& o, const std::string& config_path) {
-  std::string cmd = "labtest";
+  std::error_code ec;
+  const fs::path running = fs::read_symlink("/proc/self/exe", ec);
+  std::string cmd = ShellQuote(RerunProgram(o.command_line.empty() ? "" : o.command_line[0],
+                                            ec ? "" : running.string()));
   if (!o.plugin_path.empty()) cmd += " --plugin " + ShellQuote(o.plugin_path);
   cmd += " -f " + ShellQuote(config_path);
   if (o.timeout_scale != 1) cmd += fmt::format(" --timeout-scale {}", o.timeout_scale);
@@ -154,6 +157,15 @@ std::string RerunPrefix(const Options& o, const std::string& config_path) {
 }
 
 }  // namespace
+
+std::string RerunProgram(const std::string& argv0, const std::string& running_exe) {
+  if (!argv0.empty() && argv0.find('/') == std::string::npos) return argv0;  // found on PATH: runs as typed
+  if (argv0.empty()) return running_exe.empty() ? "labtest" : running_exe;
+  std::error_code ec;
+  const fs::path abs = fs::absolute(argv0, ec);
+  if (ec) return running_exe.empty() ? argv0 : running_exe;
+  return abs.lexically_normal().string();
+}
 
 StatusOr<std::string> FindDefaultConfig(std::string* origin) {
   std::vector<std::pair<fs::path, std::string>> candidates;
@@ -331,6 +343,9 @@ std::unique_ptr<RunPlan> MakeRunPlan(const Options& o, const Environment& env, i
   ro.timeout_scale = o.timeout_scale;
   ro.verbose = o.verbose;
   ro.keep_passed_output = o.keep_passed_output;
+  ro.timeline = o.timeline == Options::Timeline::kAlways  ? RunnerOptions::Timeline::kAlways
+                : o.timeline == Options::Timeline::kNever ? RunnerOptions::Timeline::kNever
+                                                          : RunnerOptions::Timeline::kFailures;
   ro.memory_limit_bytes = o.memory_limit_mb << 20;
 
   auto run_dir = MakeRunDir(o.output_dir);

@@ -40,4 +40,11 @@ int LabtestMain(int argc, const char* const* argv, const Environment& env);
 // saying which. NotFound lists the places tried.
 StatusOr<std::string> FindDefaultConfig(std::string* origin);
 
+// The program of the rerun lines, so they run when pasted from any folder:
+// argv0 itself when it has no '/' (labtest was found on PATH by that name),
+// else argv0 made absolute (the path it was invoked by, which may be a
+// symlink). running_exe (the resolved /proc/self/exe; may be "") stands in
+// when argv0 is empty or cannot be made absolute.
+std::string RerunProgram(const std::string& argv0, const std::string& running_exe);
+
 }  // namespace raftlab

@@ -87,6 +87,7 @@ void Cluster::Crash(int i) {
   mesh_->Disconnect(i);
   if (!peer) return;
   Event("crash peer " + std::to_string(i));
+  Mark(TimelineEvent::Of(TimelineKind::kCrash, i, peer->incarnation()));
   RetireServer(i);
   ShutdownPeer(i, peer, /*throw_on_error=*/true);
 }
@@ -95,19 +96,28 @@ void Cluster::Restart(int i) {
   ThrowIfFailed();
   if (IsUp(i)) Crash(i);
   Event("restart peer " + std::to_string(i));
+  TimelineRecord* timeline = ctx_.timeline();
+  const double started = timeline ? timeline->Now() : 0;  // the lane starts before make()
   StartPeer(i);
+  if (std::shared_ptr<ClusterPeer> p = Live(i); p && timeline) {
+    TimelineEvent e = TimelineEvent::Of(TimelineKind::kRestart, i, p->incarnation());
+    e.t_s = started;
+    timeline->AddAt(std::move(e));
+  }
   mesh_->Connect(i);
 }
 
 void Cluster::Connect(int i) {
   ThrowIfFailed();
   Event("connect peer " + std::to_string(i));
+  Mark(TimelineEvent::Of(TimelineKind::kConnect, i));
   mesh_->Connect(i);
 }
 
 void Cluster::Disconnect(int i) {
   ThrowIfFailed();
   Event("disconnect peer " + std::to_string(i));
+  Mark(TimelineEvent::Of(TimelineKind::kDisconnect, i));
   mesh_->Disconnect(i);
 }
 
@@ -120,6 +130,7 @@ void Cluster::Partition(const std::vector<std::vector<int>>& groups) {
     text += "}";
   }
   Event(text);
+  Mark(TimelineEvent::Of(TimelineKind::kPartition).WithText(text.substr(std::string("partition ").size())));
   mesh_->Partition(groups);
 }
 
@@ -144,6 +155,7 @@ Cluster::StartResult Cluster::Start(int i, const Command& cmd) {
   pin->api()->start(pin->raft(), reinterpret_cast<const uint8_t*>(cmd.data()), cmd.size(), &index, &term,
                     &is_leader);
   watch.Done();
+  Mark(TimelineEvent::Of(TimelineKind::kRole, i, pin->incarnation()).WithTerm(term).WithValue(is_leader != 0 ? 1 : 0));
   Status st = safety_.Observe(i, term, is_leader != 0);
   if (!st.ok()) Fail(st.message());
   return {index, term, is_leader != 0};
@@ -163,6 +175,7 @@ Cluster::State Cluster::GetState(int i) {
   int32_t is_leader = 0;
   pin->api()->get_state(pin->raft(), &term, &is_leader);
   watch.Done();
+  Mark(TimelineEvent::Of(TimelineKind::kRole, i, pin->incarnation()).WithTerm(term).WithValue(is_leader != 0 ? 1 : 0));
   Status st = safety_.Observe(i, term, is_leader != 0);
   if (!st.ok()) Fail(st.message());
   return {term, is_leader != 0};
@@ -176,6 +189,9 @@ bool Cluster::TakeSnapshot(int i) {
   if (index <= 0) return false;
   const std::string payload = checker_.SnapshotPayload(index);
   Event("snapshot peer " + std::to_string(i) + " at index " + std::to_string(index));
+  Mark(TimelineEvent::Of(TimelineKind::kSnapshot, i, pin->incarnation())
+           .WithIndex(index)
+           .WithText("snapshot(" + std::to_string(index) + ") called by the test"));
   const Nanos bound = Scaled(timing::kHarnessCallBound);
   CallWatch watch(rt_, bound, [this, i, bound] {
     ReportFromOtherThread("peer " + std::to_string(i) + ": snapshot() has not returned after " +

@@ -125,6 +125,11 @@ void ClusterPeer::ApplierLoop() {
   bool broken = false;
   while (std::optional<ApplyItem> item = apply_ch_->recv()) {
     if (broken) continue;  // keep draining so the plugin never blocks on a failed test
+    const bool command = item->kind == RAFTLAB_APPLY_COMMAND;
+    cluster_.Mark(TimelineEvent::Of(command ? TimelineKind::kApply : TimelineKind::kSnapshot, me_, incarnation_)
+                      .WithTerm(item->term)
+                      .WithIndex(item->index)
+                      .WithText(command ? "" : "snapshot applied"));
     Status st = checker.OnApply(me_, *item);
     if (!st.ok()) {
       broken = true;
@@ -141,6 +146,9 @@ void ClusterPeer::ApplierLoop() {
                                ": is your code holding the lock snapshot() needs while it calls host->apply? "
                                "(never hold your lock while applying)";
       CallWatch watch(cluster_.rt_, bound, [c = &cluster_, late] { c->ReportFromOtherThread(late); });
+      cluster_.Mark(TimelineEvent::Of(TimelineKind::kSnapshot, me_, incarnation_)
+                        .WithIndex(item->index)
+                        .WithText("snapshot(" + std::to_string(item->index) + ") by the applier"));
       api_->snapshot(raft_, item->index, reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
     }
   }

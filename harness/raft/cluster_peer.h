@@ -57,6 +57,7 @@ class ClusterPeer : public std::enable_shared_from_this<ClusterPeer> {
   const raftlab_plugin* api() const { return api_; }
   raftlab_raft* raft() const { return raft_; }
   int me() const { return me_; }
+  int incarnation() const { return incarnation_; }
 
   // A pinned call: while a Pin is alive the instance is not destroyed.
   class Pin {

@@ -43,12 +43,12 @@ void Cluster::StartRecording(int from) {
   rec->from = from;
   rec->ends = mesh_->EndNames(from);
   recorder_ = rec;
-  net_->SetRequestTap([rec](const labrpc::TappedRequest& t) { rec->Add(t); });
+  SetExtraRequestTap([rec](const labrpc::TappedRequest& t) { rec->Add(t); });
   Event("recording the requests of peer " + std::to_string(from));
 }
 
 std::vector<RecordedRequest> Cluster::StopRecording() {
-  net_->SetRequestTap(nullptr);
+  SetExtraRequestTap(nullptr);
   std::shared_ptr<ReplayRecorder> rec = std::move(recorder_);
   if (!rec) return {};
   std::vector<RecordedRequest> got;

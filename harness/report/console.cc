@@ -150,7 +150,8 @@ void ConsoleReporter::Failure(const TestSpec& spec, const TestResult& r) {
     fmt::print(out_, "      your code logged nothing (lines it logs through host->log would show here)\n");
   }
   if (!r.log_tail.empty()) {
-    fmt::print(out_, "      last {} lines of the test log (your code's lines; ====== marks harness events):\n",
+    fmt::print(out_, "      the test log's last lines of each peer ({} lines; S<n>: peer n; ====== marks harness "
+               "events):\n",
                r.log_tail.size());
     for (const std::string& l : r.log_tail) fmt::print(out_, "        {}\n", l);
   }
@@ -163,6 +164,11 @@ void ConsoleReporter::Failure(const TestSpec& spec, const TestResult& r) {
     PrintIndented(out_, r.stack_dump, "      ", options_.max_dump_lines, "[... cut" + where + "]");
   }
   if (!r.output_dir.empty()) fmt::print(out_, "      files: {}\n", r.output_dir);
+  if (!r.timeline_file.empty()) {
+    fmt::print(out_, "      timeline: {} (open it in a browser: every peer's role, term, crashes, partitions, "
+               "applies, RPCs and log lines up to the failure)\n",
+               r.timeline_file);
+  }
   fmt::print(out_, "      rerun: {}\n", RerunCommand(info_.rerun_prefix, r));
 }
 

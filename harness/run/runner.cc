@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,8 @@
 #include "harness/run/stack_dump.h"
 #include "harness/scenario/student_log.h"
 #include "harness/run/test_child.h"
+#include "harness/scenario/timeline_record.h"
+#include "harness/timeline/timeline_html.h"
 
 namespace raftlab {
 namespace {
@@ -31,6 +34,33 @@ std::string CrashReason(int sig) {
   if (sig == SIGABRT) return "crashed: SIGABRT (abort; an exception may have escaped your code)";
   if (sig == SIGKILL) return "killed by SIGKILL (out of memory, or killed from outside)";
   return fmt::format("crashed: {} ({})", SignalName(sig), SignalDescription(sig));
+}
+
+// Enough of the log's end that a quiet peer's last lines are in it even when
+// another peer is chatty; TailPerPeer then keeps a few of each.
+constexpr size_t kLogScanLines = 4000;
+
+std::vector<std::string> FailureLogTail(const std::string& log_file, const RunnerOptions& o) {
+  return TailPerPeer(ReadLogTail(log_file, std::max(kLogScanLines, o.log_tail_lines)), o.log_tail_per_peer,
+                     o.log_tail_lines / 2);
+}
+
+// Writes <dir>/timeline.html from the child's <dir>/timeline.json. Returns
+// its path, or "" when there is no record (the child died before writing
+// it) or the page cannot be written.
+std::string WriteTimeline(const fs::path& dir, const TestResult& r) {
+  std::ifstream in(dir / "timeline.json", std::ios::binary);
+  if (!in) return "";
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (json.empty()) return "";
+  StatusOr<TimelineData> data = TimelineFromJson(json);
+  if (!data.ok()) return "";
+  TimelinePageOptions page;
+  page.title = fmt::format("{} (repetition {}), seed {}: {}", r.test, r.repetition, r.base_seed,
+                           VerdictName(r.verdict));
+  if (!IsSuccess(r.verdict)) page.failure = r.message;
+  const std::string path = (dir / "timeline.html").string();
+  return WriteTimelineHtml(*data, page, path).ok() ? path : "";
 }
 
 std::string Seconds(double s) { return s == std::floor(s) ? fmt::format("{:.0f}", s) : fmt::format("{:.1f}", s); }
@@ -163,7 +193,7 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
                             written.status().message());
   }
   if (!IsSuccess(r.verdict)) {
-    r.log_tail = ReadLogTail(log_file, o.log_tail_lines);
+    r.log_tail = FailureLogTail(log_file, o);
     if (r.verdict != Verdict::kFail) r.stderr_tail = out.stderr_tail;
   }
   if (out.stdout_truncated || out.stderr_truncated) {
@@ -174,13 +204,16 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   // A call the sandbox refused (test_child.h) overrides every other verdict:
   // the code broke the lab's rules, whatever happened next.
   if (std::optional<std::string> forbidden = ForbiddenVerdictForChild(result_file, out.term_signal)) {
-    if (IsSuccess(r.verdict)) r.log_tail = ReadLogTail(log_file, o.log_tail_lines);
+    if (IsSuccess(r.verdict)) r.log_tail = FailureLogTail(log_file, o);
     r.verdict = Verdict::kFail;
     r.message = *forbidden;
   }
+  const bool timeline = o.timeline == RunnerOptions::Timeline::kAlways ||
+                        (o.timeline == RunnerOptions::Timeline::kFailures && !IsSuccess(r.verdict));
+  if (timeline) r.timeline_file = WriteTimeline(dir, r);
   // The final account, with the parent's additions, replaces the child's.
   (void)WriteResultFile(result_file, r);
-  if (IsSuccess(r.verdict) && !o.keep_passed_output) {
+  if (IsSuccess(r.verdict) && !o.keep_passed_output && r.timeline_file.empty()) {
     fs::remove_all(dir, ec);
     r.output_dir.clear();
   }

@@ -41,7 +41,14 @@ struct RunnerOptions {
   int64_t memory_limit_bytes = int64_t{4} << 30;  // RLIMIT_AS (ignored under sanitizers)
   int64_t thread_stack_bytes = 1 << 20;           // default pthread stack in the child
   int64_t output_cap_bytes = 1 << 20;             // per captured stream
-  size_t log_tail_lines = 20;
+  // The failure's log tail (TailPerPeer): the last lines of each peer, and
+  // the last harness notes.
+  size_t log_tail_per_peer = 5;
+  size_t log_tail_lines = 20;     // at least this much of the log's end is read; notes: half of it
+  // timeline.html in the run's folder (harness/timeline/): for failing runs,
+  // for every run (a passing run's folder is then kept), or never.
+  enum class Timeline { kFailures, kAlways, kNever };
+  Timeline timeline = Timeline::kFailures;
   Nanos hang_sample_interval = Millis(300);       // between the two /proc samples
   Nanos stack_tool_timeout = Millis(20000);
 };

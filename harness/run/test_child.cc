@@ -24,6 +24,7 @@
 #include "harness/scenario/result.h"
 #include "harness/scenario/student_log.h"
 #include "harness/scenario/test_context.h"
+#include "harness/scenario/timeline_record.h"
 #include "runtime/real_runtime.h"
 #include "runtime/rng.h"
 
@@ -161,6 +162,23 @@ std::string SiblingPath(const std::string& result_file, const std::string& name)
 }
 }  // namespace
 
+// The run's timeline record as JSON into the already open `fd` (opened
+// before the sandbox, which forbids creating files later), from offset 0.
+// The parent draws timeline.html from it (runner.cc). Best effort: a short
+// write leaves a file the parent rejects, and the run has no picture.
+static void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
+  if (fd < 0) return;
+  const std::string json = TimelineToJson(ctx.timeline_data());
+  if (::ftruncate(fd, 0) != 0) return;
+  size_t done = 0;
+  while (done < json.size()) {
+    const ssize_t w = ::pwrite(fd, json.data() + done, json.size() - done, static_cast<off_t>(done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    done += static_cast<size_t>(w);
+  }
+}
+
 std::string ForbiddenReportPath(const std::string& result_file) { return SiblingPath(result_file, "forbidden.txt"); }
 
 std::optional<std::string> ForbiddenVerdictForChild(const std::string& result_file, int term_signal) {
@@ -256,6 +274,10 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.message = log.status().message();
     Finish(r, result_fd);
   }
+  // The timeline record's file, beside the result; -1 when it cannot be made
+  // (the run then has no picture, nothing else changes).
+  const int timeline_fd =
+      ::open(SiblingPath(o.result_file, "timeline.json").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   std::vector<std::string> sandbox_events;
 #if RAFTLAB_HAVE_SANDBOX
   if (sandboxed) {
@@ -331,6 +353,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.events = ctx.events(&r.events_dropped);
     r.log_tail = (*log)->Tail();
     r.log_lines = (*log)->lines();
+    WriteTimelineToFd(timeline_fd, ctx);
     Finish(r, result_fd);
   }
   thread->join();
@@ -354,6 +377,12 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   r.events = ctx.events(&r.events_dropped);
   r.log_tail = (*log)->Tail();
   r.log_lines = (*log)->lines();
+  if (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkip && !ctx.failed()) {
+    // A failure the context did not see (an escaped exception, the time
+    // limit): mark it on the timeline too.
+    ctx.timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
+  }
+  WriteTimelineToFd(timeline_fd, ctx);
   Finish(r, result_fd);
 }
 

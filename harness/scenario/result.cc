@@ -86,6 +86,7 @@ std::string ResultToJson(const TestResult& r) {
       {"log_lines", r.log_lines},
       {"stderr_tail", r.stderr_tail},
       {"output_dir", r.output_dir},
+      {"timeline_file", r.timeline_file},
   };
   if (r.has_figures) j["figures"] = FiguresJson(r.figures);
   // Student text may hold invalid UTF-8: replace it instead of throwing.
@@ -130,6 +131,7 @@ StatusOr<TestResult> ResultFromJson(std::string_view text) {
     r.log_lines = j.value("log_lines", int64_t{0});
     r.stderr_tail = j.value("stderr_tail", std::vector<std::string>{});
     r.output_dir = j.value("output_dir", "");
+    r.timeline_file = j.value("timeline_file", "");
     return r;
   } catch (const json::exception& e) {
     return Status::Internal(fmt::format("malformed result file: {}", e.what()));

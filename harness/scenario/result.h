@@ -70,6 +70,7 @@ struct TestResult {
   int64_t log_lines = 0;                 // how many it logged in all
   std::vector<std::string> stderr_tail;  // crashes: last lines of the child's stderr
   std::string output_dir;                // where this run's files are kept ("" if removed)
+  std::string timeline_file;             // its timeline.html ("" if none was written)
 
   double cpu_s() const { return cpu_user_s + cpu_sys_s; }
 };

@@ -92,6 +92,8 @@ struct TestSkipped : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+class TimelineRecord;  // harness/scenario/timeline_record.h
+
 // What a scenario body sees. Implemented by the runner (harness/runner*).
 class TestContext {
  public:
@@ -122,6 +124,10 @@ class TestContext {
   // One line the student's code logged through host->log.
   virtual void StudentLog(int peer, int64_t term, int level, std::string_view text) = 0;
   virtual void SetFigures(const Figures& f) = 0;
+  // The run's event record (timeline_record.h) that fixtures feed with typed
+  // events (roles, crashes, partitions, applies, RPCs); null when the
+  // context keeps none. Owned by the context.
+  virtual TimelineRecord* timeline() { return nullptr; }
 };
 
 using ScenarioFn = std::function<void(TestContext&)>;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -197,6 +198,35 @@ std::vector<std::string> ReadLogTail(const std::string& path, size_t n, size_t m
     if (l.size() > max_chars) l = l.substr(0, max_chars) + " [...]";
   }
   return lines;
+}
+
+namespace {
+// The source token of a formatted line: the word after "<ms>ms ".
+std::string_view LineSource(std::string_view line) {
+  const size_t ms = line.find("ms ");
+  if (ms == std::string_view::npos) return {};
+  const size_t start = ms + 3;
+  const size_t end = line.find(' ', start);
+  return line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+}  // namespace
+
+std::vector<std::string> TailPerPeer(const std::vector<std::string>& lines, size_t per_peer, size_t notes) {
+  std::map<std::string_view, size_t> kept;  // source -> lines kept so far, counting from the end
+  std::vector<bool> keep(lines.size(), false);
+  for (size_t k = lines.size(); k-- > 0;) {
+    const std::string_view source = LineSource(lines[k]);
+    size_t& n = kept[source];
+    if (n < (source == "======" ? notes : per_peer)) {
+      keep[k] = true;
+      ++n;
+    }
+  }
+  std::vector<std::string> out;
+  for (size_t k = 0; k < lines.size(); k++) {
+    if (keep[k]) out.push_back(lines[k]);
+  }
+  return out;
 }
 
 }  // namespace raftlab

@@ -91,4 +91,11 @@ class StudentLog {
 // parent when the child died before writing its result. Missing file: empty.
 std::vector<std::string> ReadLogTail(const std::string& path, size_t n, size_t max_chars = 400);
 
+// Of formatted log lines (oldest first), the last `per_peer` of each source
+// (each peer "S2", the lines of no peer "S-", lines in another format) and
+// the last `notes` harness notes ("======"), in their original order. So one
+// chatty peer cannot push a quiet (stuck) peer's last lines out of the
+// failure output.
+std::vector<std::string> TailPerPeer(const std::vector<std::string>& lines, size_t per_peer, size_t notes);
+
 }  // namespace raftlab

@@ -12,7 +12,8 @@ ChildTestContext::ChildTestContext(const TestSpec& spec, uint64_t seed, Runtime&
       timeout_scale_(timeout_scale),
       log_(log),
       start_(start),
-      mu_(rt.make_mutex()) {}
+      mu_(rt.make_mutex()),
+      timeline_(rt, start) {}
 
 void ChildTestContext::Fail(const std::string& message) {
   bool first = false;
@@ -26,7 +27,10 @@ void ChildTestContext::Fail(const std::string& message) {
     }
     recorded = failure_;
   }
-  if (first) Event("FAILED: " + message);
+  if (first) {
+    timeline_.Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(message));
+    Event("FAILED: " + message);
+  }
   if (OnScenarioThread()) throw TestFailed(recorded);
 }
 
@@ -42,20 +46,14 @@ void ChildTestContext::Skip(const std::string& reason) {
 }
 
 void ChildTestContext::Event(const std::string& text) {
-  const double t = std::chrono::duration<double>(rt_.now() - start_).count();
-  {
-    MutexLock lock(*mu_);
-    events_.push_back({t, text});
-    if (events_.size() > kMaxEvents) {
-      events_.pop_front();
-      ++events_dropped_;
-    }
-  }
+  timeline_.Add(TimelineEvent::Of(TimelineKind::kNote).WithText(text));
   // Interleaved with the student's lines, the narrative explains them.
   if (log_) log_->AddNote(text);
 }
 
 void ChildTestContext::StudentLog(int peer, int64_t term, int level, std::string_view text) {
+  timeline_.Add(
+      TimelineEvent::Of(TimelineKind::kLog, peer).WithTerm(term).WithValue(level).WithText(std::string(text)));
   if (log_) log_->Add(peer, term, level, text);
 }
 
@@ -75,9 +73,18 @@ std::optional<Figures> ChildTestContext::figures() const {
 }
 
 std::vector<EventRecord> ChildTestContext::events(int64_t* dropped) const {
-  MutexLock lock(*mu_);
-  if (dropped) *dropped = events_dropped_;
-  return {events_.begin(), events_.end()};
+  const TimelineData d = timeline_.Data();
+  std::vector<EventRecord> notes;
+  for (const TimelineEvent& e : d.events) {
+    if (e.kind == TimelineKind::kNote) notes.push_back({e.t_s, e.text});
+  }
+  int64_t left_out = d.dropped_marks;  // marks are mostly notes: an upper bound
+  if (notes.size() > kMaxEvents) {
+    left_out += static_cast<int64_t>(notes.size() - kMaxEvents);
+    notes.erase(notes.begin(), notes.end() - static_cast<std::ptrdiff_t>(kMaxEvents));
+  }
+  if (dropped) *dropped = left_out;
+  return notes;
 }
 
 }  // namespace raftlab

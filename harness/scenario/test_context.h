@@ -1,7 +1,9 @@
 // ChildTestContext: the concrete TestContext a scenario runs against inside
 // the test child (labtest --child). It records the first failure, the
-// harness's event narrative, the figures, and passes student log lines to
-// the test's StudentLog.
+// figures, and the run's TimelineRecord (timeline_record.h), which holds the
+// harness's event narrative (notes), the failure moment and the student's log
+// lines beside what the fixture adds; log lines also go to the test's
+// StudentLog.
 //
 // Thread safety: every method may be called from any thread (one Runtime
 // mutex; it is never held while calling out of this class except into the
@@ -12,7 +14,6 @@
 #pragma once
 
 #include <atomic>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,12 +22,13 @@
 #include "harness/scenario/result.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/student_log.h"
+#include "harness/scenario/timeline_record.h"
 
 namespace raftlab {
 
 class ChildTestContext final : public TestContext {
  public:
-  static constexpr size_t kMaxEvents = 200;  // the result keeps the last ones
+  static constexpr size_t kMaxEvents = 200;  // the result keeps the last notes
 
   // start: Runtime::now() when the test began. log may be null (no logging).
   ChildTestContext(const TestSpec& spec, uint64_t seed, Runtime& rt, const PluginLibrary& plugin,
@@ -45,6 +47,7 @@ class ChildTestContext final : public TestContext {
   void Event(const std::string& text) override;
   void StudentLog(int peer, int64_t term, int level, std::string_view text) override;
   void SetFigures(const Figures& f) override;
+  TimelineRecord* timeline() override { return &timeline_; }
 
   // Marks the calling thread as the scenario thread.
   void BindScenarioThread() { scenario_thread_ = std::this_thread::get_id(); }
@@ -52,7 +55,10 @@ class ChildTestContext final : public TestContext {
   // What was recorded (for the result file).
   std::string failure_message() const;
   std::optional<Figures> figures() const;
+  // The narrative: the last kMaxEvents notes of the timeline record;
+  // *dropped counts the older ones left out.
   std::vector<EventRecord> events(int64_t* dropped) const;
+  TimelineData timeline_data() const { return timeline_.Data(); }
 
  private:
   bool OnScenarioThread() const { return std::this_thread::get_id() == scenario_thread_; }
@@ -70,8 +76,7 @@ class ChildTestContext final : public TestContext {
   std::atomic<bool> failed_{false};
   std::string failure_ GUARDED_BY(*mu_);
   std::optional<Figures> figures_ GUARDED_BY(*mu_);
-  std::deque<EventRecord> events_ GUARDED_BY(*mu_);
-  int64_t events_dropped_ GUARDED_BY(*mu_) = 0;
+  TimelineRecord timeline_;
 };
 
 }  // namespace raftlab

@@ -13,6 +13,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 StatusOr<Options> Parse(std::initializer_list<const char*> args) {
   std::vector<const char*> argv = {"labtest"};
@@ -182,6 +183,31 @@ TEST(CliTest, UsageMentionsFlagsAndExitCodes) {
   EXPECT_THAT(u, HasSubstr("0 all passed, 1 a test failed, 2 usage or configuration error"));
   EXPECT_THAT(u, HasSubstr("130/143 stopped by SIGINT (Ctrl-C)/SIGTERM"));
   EXPECT_THAT(u, ::testing::Not(HasSubstr("--result-file")));  // internal flags stay hidden
+}
+
+TEST(CliTest, UnknownFlagsGetADidYouMean) {
+  EXPECT_THAT(ErrorOf({"--filtr", "^3A-"}), HasSubstr("unrecognised option '--filtr' (did you mean '--filter'?"));
+  EXPECT_THAT(ErrorOf({"--seeed=4"}), HasSubstr("unrecognised option '--seeed' (did you mean '--seed'?"));
+  EXPECT_THAT(ErrorOf({"--keep-outputs"}), HasSubstr("did you mean '--keep-output'?"));
+  // Nothing close: no guess, still the pointer to --help.
+  const std::string far = ErrorOf({"--zzzzzzzzzz"});
+  EXPECT_THAT(far, HasSubstr("unrecognised option '--zzzzzzzzzz'"));
+  EXPECT_THAT(far, Not(HasSubstr("did you mean")));
+  EXPECT_THAT(far, HasSubstr("labtest --help lists the flags"));
+}
+
+TEST(CliTest, Timeline) {
+  auto o = Parse({});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->timeline, Options::Timeline::kFailures);
+  o = Parse({"--timeline", "always"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->timeline, Options::Timeline::kAlways);
+  o = Parse({"--timeline", "never"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->timeline, Options::Timeline::kNever);
+  EXPECT_THAT(ErrorOf({"--timeline", "alwys"}), HasSubstr("--timeline takes failures, always or never; got 'alwys' "
+                                                          "(did you mean 'always'?)"));
 }
 
 }  // namespace

@@ -164,6 +164,8 @@ class LabtestTest : public ::testing::Test {
   fs::path dir_;
   const std::string yml_ = RAFTLAB_RUNNER_YAML;
   const std::string parallel_yml_ = RAFTLAB_PARALLEL_YAML;
+  // Run by its absolute path, so the rerun lines start with it (RerunProgram).
+  const std::string labtest_ = RAFTLAB_LABTEST_TESTING;
 };
 
 TEST_F(LabtestTest, HelpAndBadFlags) {
@@ -173,6 +175,9 @@ TEST_F(LabtestTest, HelpAndBadFlags) {
   r = Labtest({"--bogus"});
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("labtest: unrecognised option '--bogus'"));
+  r = Labtest({"--filtr", "x"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("unrecognised option '--filtr' (did you mean '--filter'?"));
   r = Labtest({"--repeat", "0"});
   EXPECT_EQ(r.code, kExitUsage);
 }
@@ -251,7 +256,7 @@ TEST_F(LabtestTest, RandomSeedIsPrintedAndReplayable) {
   std::smatch run_seed;
   ASSERT_TRUE(std::regex_search(r.out, run_seed, std::regex("seed: " + seed + " \\(repetition 0, run seed ([0-9]+)\\)")));
   // The printed command reruns exactly this test with this seed.
-  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("rerun: labtest -f (\\S+) --filter '\\^fail\\$' --seed " + seed)));
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("rerun: " + std::string(RAFTLAB_LABTEST_TESTING) + " -f (\\S+) --filter '\\^fail\\$' --seed " + seed)));
   Outcome again = Labtest({"-f", m[1], "--filter", "^fail$", "--seed", seed});
   EXPECT_EQ(again.code, kExitTestFailed);
   EXPECT_THAT(again.out, HasSubstr("run seed " + std::string(run_seed[1]) + ")"));
@@ -264,7 +269,7 @@ TEST_F(LabtestTest, FailureOutput) {
   EXPECT_THAT(r.out, HasSubstr("      expected one leader, got none\n"));
   EXPECT_THAT(r.out, HasSubstr("      seed: 5 (repetition 0, run seed "));
   EXPECT_THAT(r.out, HasSubstr("S0 T1 INFO  a line the student logged"));
-  EXPECT_THAT(r.out, HasSubstr("      rerun: labtest -f " + yml_ + " --filter '^fail$' --seed 5\n"));
+  EXPECT_THAT(r.out, HasSubstr("      rerun: " + labtest_ + " -f " + yml_ + " --filter '^fail$' --seed 5\n"));
   EXPECT_THAT(r.out, HasSubstr("FAILED: fail (each failure above"));
 }
 
@@ -274,7 +279,7 @@ TEST_F(LabtestTest, CrashIsReportedAndTheRunGoesOn) {
   EXPECT_THAT(r.out, HasSubstr("Test (pass): pass ...\n  ... Passed"));
   EXPECT_THAT(r.out, HasSubstr("Test (make-start): make and start ...\n  ... FAILED (crash) -- after "));
   EXPECT_THAT(r.out, HasSubstr("      crashed: SIGSEGV (segmentation fault)\n"));
-  EXPECT_THAT(r.out, HasSubstr(std::string("rerun: labtest --plugin ") + RAFTLAB_HOSTILE_CRASH));
+  EXPECT_THAT(r.out, HasSubstr("rerun: " + labtest_ + " --plugin " + RAFTLAB_HOSTILE_CRASH));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("part 1 +plain outcomes +1/1 +passed +0 failed +1/1 +points"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("part 2 +plugin behaviour +0/1 +passed +1 failed +0/1 +points"));
 }
@@ -313,6 +318,38 @@ TEST_F(LabtestTest, FailedRunsKeepTheirFilesPassingOnesDoNot) {
   EXPECT_TRUE(fs::exists(runs[0] / "fail-0" / "student.log"));
   EXPECT_FALSE(fs::exists(runs[0] / "pass-0"));
   EXPECT_TRUE(fs::exists(runs[0] / "catalogue.yml"));  // the catalogue those runs read
+  // The failing run's picture, named in the failure output.
+  EXPECT_TRUE(fs::exists(runs[0] / "fail-0" / "timeline.html"));
+  EXPECT_THAT(r.out, HasSubstr("      timeline: " + (runs[0] / "fail-0" / "timeline.html").string() + " (open it"));
+}
+
+TEST_F(LabtestTest, TimelineAlwaysKeepsPassingRunsPicturesNeverWritesNone) {
+  Outcome r = Labtest({"-f", yml_, "--filter", "^(fail|pass)$", "--seed", "3", "--timeline", "always"});
+  EXPECT_EQ(r.code, kExitTestFailed);
+  const fs::path run = RunFolder();
+  EXPECT_TRUE(fs::exists(run / "pass-0" / "timeline.html"));
+  EXPECT_TRUE(fs::exists(run / "fail-0" / "timeline.html"));
+  fs::remove_all(dir_ / "out");
+  r = Labtest({"-f", yml_, "--filter", "^(fail|pass)$", "--seed", "3", "--timeline", "never"});
+  EXPECT_EQ(r.code, kExitTestFailed);
+  EXPECT_FALSE(fs::exists(RunFolder() / "fail-0" / "timeline.html"));
+  EXPECT_THAT(r.out, Not(HasSubstr("timeline: ")));
+}
+
+TEST(RerunProgramTest, ABareNameFoundOnPathStaysAsTyped) {
+  EXPECT_EQ(RerunProgram("labtest", "/opt/raftlab/bin/labtest"), "labtest");
+}
+
+TEST(RerunProgramTest, APathBecomesAbsolute) {
+  const std::string cwd = fs::current_path().string();
+  EXPECT_EQ(RerunProgram("build/bin/labtest", "/elsewhere/labtest"), cwd + "/build/bin/labtest");
+  EXPECT_EQ(RerunProgram("./build/../bin/labtest", ""), cwd + "/bin/labtest");
+  EXPECT_EQ(RerunProgram("/abs/labtest", "/elsewhere/labtest"), "/abs/labtest");
+}
+
+TEST(RerunProgramTest, NoArgv0FallsBackToTheRunningBinary) {
+  EXPECT_EQ(RerunProgram("", "/opt/raftlab/bin/labtest"), "/opt/raftlab/bin/labtest");
+  EXPECT_EQ(RerunProgram("", ""), "labtest");
 }
 
 TEST_F(LabtestTest, JobsRunTestProcessesInParallel) {
@@ -378,7 +415,7 @@ TEST_F(LabtestTest, SummaryTablePerTest) {
                                                      "repetition 1 \\(run seed [0-9]+, fail\\), repetition 2 "
                                                      "\\(run seed [0-9]+, fail\\)\n")));
   const std::string seed0 = m[1];
-  EXPECT_THAT(r.out, HasSubstr("      rerun the first: labtest -f " + parallel_yml_ + " --filter '^fail$' --seed 5\n"));
+  EXPECT_THAT(r.out, HasSubstr("      rerun the first: " + labtest_ + " -f " + parallel_yml_ + " --filter '^fail$' --seed 5\n"));
   EXPECT_THAT(r.out, HasSubstr("seed: 5 (repetition 0, run seed " + seed0 + ")"));
   // The run folder is printed and holds the failed runs only.
   const fs::path run = RunFolder();
@@ -396,7 +433,7 @@ TEST_F(LabtestTest, RerunCommandReplaysOneRepetitionOfAParallelRun) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("seed: 11 \\(repetition 2, run seed ([0-9]+)\\)")));
   const std::string run_seed = m[1];
-  const std::string rerun = "labtest -f " + parallel_yml_ + " --filter '^fail$' --seed 11 --repetition 2";
+  const std::string rerun = labtest_ + " -f " + parallel_yml_ + " --filter '^fail$' --seed 11 --repetition 2";
   EXPECT_THAT(r.out, HasSubstr("rerun: " + rerun + "\n"));
   Outcome again = Labtest({"-f", parallel_yml_, "--filter", "^fail$", "--seed", "11", "--repetition", "2"});
   EXPECT_EQ(again.code, kExitTestFailed);

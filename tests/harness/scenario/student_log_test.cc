@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "runtime/real_runtime.h"
 
 namespace raftlab {
@@ -177,6 +179,32 @@ TEST_F(StudentLogTest, UnwritablePathIsAnError) {
   auto log = StudentLog::Open(*rt_, rt_->now(), o);
   EXPECT_FALSE(log.ok());
   EXPECT_EQ(log.status().code(), Status::Code::kInternal);
+}
+
+TEST(TailPerPeerTest, KeepsTheLastLinesOfEveryPeerNotOnlyTheChattyOne) {
+  std::vector<std::string> lines;
+  lines.push_back("     10ms S2 T1 INFO  peer 2 first");
+  lines.push_back("     11ms S2 T1 INFO  peer 2 last");
+  lines.push_back("     12ms ====== crash peer 1");
+  for (int k = 0; k < 50; k++) lines.push_back(fmt::format("{:>7}ms S0 T1 DEBUG chatty {}", 20 + k, k));
+  lines.push_back("     99ms S1 T1 INFO  peer 1 only");
+  const std::vector<std::string> tail = TailPerPeer(lines, 2, 1);
+  EXPECT_THAT(tail, ElementsAre("     10ms S2 T1 INFO  peer 2 first", "     11ms S2 T1 INFO  peer 2 last",
+                                "     12ms ====== crash peer 1", "     68ms S0 T1 DEBUG chatty 48",
+                                "     69ms S0 T1 DEBUG chatty 49", "     99ms S1 T1 INFO  peer 1 only"));
+}
+
+TEST(TailPerPeerTest, FewerLinesThanTheLimitAreAllKept) {
+  const std::vector<std::string> lines = {"      1ms S0 T- INFO  a", "something else", "      2ms S- T- INFO  b"};
+  EXPECT_EQ(TailPerPeer(lines, 3, 3), lines);
+  EXPECT_TRUE(TailPerPeer({}, 3, 3).empty());
+}
+
+TEST(TailPerPeerTest, HarnessNotesHaveTheirOwnLimit) {
+  const std::vector<std::string> lines = {"      1ms ====== one", "      2ms S0 T1 INFO  a", "      3ms ====== two",
+                                          "      4ms ====== three", "      5ms S0 T1 INFO  b"};
+  EXPECT_THAT(TailPerPeer(lines, 1, 2),
+              ElementsAre("      3ms ====== two", "      4ms ====== three", "      5ms S0 T1 INFO  b"));
 }
 
 }  // namespace
