@@ -144,6 +144,11 @@ if ((!report_only)); then
   done
 fi
 total_wall="$(elapsed "$t_start")"
+if ((report_only)); then  # the figures of the run that made the results
+  [[ -f "$out/runs/run.meta" ]] && read -r started_at total_wall < "$out/runs/run.meta"
+else
+  echo "$started_at $total_wall" > "$out/runs/run.meta"
+fi
 
 # The report. A run fails when its verdict is fail, timeout, crash or
 # cpu-limit; "error" (the child could not run the test) is a harness
@@ -173,15 +178,19 @@ for i in "${!names[@]}"; do
                    | map({test, verdict, seed, rerun, message: (.message // "" | .[0:400]),
                           graded: (($meta[.test].points // 0) > 0)})) }'
 done | jq -s . > "$out/runs/variants.report.json"
+# The catalogue's order of tests (labtest --list), for the matrix columns.
+awk '/^Part [0-9]+:/ {p = 1} /^  [^ ]/ && p {print $1}' "$out/catalogue.txt" | jq -R . | jq -s . \
+  > "$out/runs/order.json"
 
 jq -n --arg mode "$mode" --argjson runs "$runs" --arg started "$started_at" --argjson wall "$total_wall" \
   --arg config "$config" --argjson jobs "$jobs" --arg seed "$seed" --arg parts "$parts_arg" \
-  --slurpfile variants_in "$out/runs/variants.report.json" '
-  $variants_in[0] as $variants
-  # Every test some variant ran, in catalogue order (part, then first seen).
+  --slurpfile variants_in "$out/runs/variants.report.json" --slurpfile order_in "$out/runs/order.json" '
+  $variants_in[0] as $variants | $order_in[0] as $order
+  # Every test some variant ran, in catalogue order.
   | ([$variants[] | .tests | to_entries[] | {name: .key} + .value] | unique_by(.name)) as $known
   | ([$variants[] | .cells | keys[]] | unique) as $ran
-  | ($known | map(select(.name as $n | $ran | index($n)))) as $tests
+  | ($known | map(select(.name as $n | $ran | index($n)))
+     | sort_by(.name as $n | ($order | index($n)) // 1000000)) as $tests
   | ($variants | map(select([.failures[] | select(.graded)] | length > 0)) | map(.name)) as $failing
   | ($variants | map(select(.error != "")) | map(.name)) as $errors
   | { format: "raftlab-variant-matrix", format_version: 1, mode: $mode, runs_per_test: $runs,
