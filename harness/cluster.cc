@@ -251,6 +251,7 @@ int64_t Cluster::RpcTotal() const { return net_->GetTotalCount(); }
 int64_t Cluster::BytesTotal() const { return net_->GetTotalBytes(); }
 int64_t Cluster::CommandsApplied(int i) const { return checker_.CommandsApplied(i); }
 int64_t Cluster::MaxIndex() const { return checker_.MaxIndex(); }
+int64_t Cluster::LastApplied(int i) const { return checker_.LastApplied(i); }
 
 Nanos Cluster::Scaled(Nanos d) const {
   const double scale = ctx_.timeout_scale();

@@ -165,6 +165,7 @@ class Cluster {
   int64_t BytesTotal() const;
   int64_t CommandsApplied(int i) const;  // this incarnation (SJTU num_append_logs)
   int64_t MaxIndex() const;              // highest applied index of any server
+  int64_t LastApplied(int i) const;      // highest index server i applied (command or snapshot)
 
   // --- time and randomness ---------------------------------------------------
   Nanos Scaled(Nanos d) const;

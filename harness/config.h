@@ -14,6 +14,10 @@
 //       repeat: 1                      # grading repetitions, >= 1; default 1
 //       scenario: initial_election     # required, a registered scenario
 //       params: {servers: 3}           # checked against the scenario's ParamSpecs
+//       checks: liveness               # what it demands: safety | liveness |
+//                                      # performance; optional (a course's own
+//                                      # catalogue may omit it), but every test
+//                                      # of config/raft_lab_test.yml has it
 //   grading:                           # optional (grade.sh)
 //     policy: all-or-nothing           # or pass-rate; see ScoringPolicy in report_book.h
 //
@@ -65,6 +69,14 @@ StatusOr<Catalogue> ParseCatalogue(std::string_view text, const std::string& pat
 
 // The closest of `candidates` to `word` when it is plausibly a typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+// The values of a test's `checks` key, in the order they are documented:
+// "safety", "liveness", "performance".
+const std::vector<std::string>& DemandKinds();
+
+// One line on what a `checks` value means, for listings and failure
+// messages ("performance: RPC counts, bytes or latency"); "" for "".
+std::string DemandLabel(std::string_view checks);
 
 // "reliable network" / "unreliable network" from a test's `reliable` param,
 // "" when the test has none. Used on the console start line.

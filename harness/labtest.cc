@@ -205,8 +205,8 @@ int ListCommand(const Options& o, const Environment& env) {
     for (const TestSpec* t : in_part) {
       total += t->points;
       std::string net = NetworkLabel(*t);
-      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {}{}\n", t->name, t->points, t->timeout_s, t->description,
-                 net.empty() ? "" : " (" + net + ")");
+      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {:<11}  {}{}\n", t->name, t->points, t->timeout_s,
+                 t->checks.empty() ? "-" : t->checks, t->description, net.empty() ? "" : " (" + net + ")");
       if (o.verbose) {
         std::string params;
         for (const auto& [k, v] : t->params.values()) params += fmt::format(" {}={}", k, FormatParam(v));
@@ -216,6 +216,12 @@ int ListCommand(const Options& o, const Environment& env) {
     }
   }
   fmt::print(env.out, "\n{} test{}, {:g} points\n", selected->size(), selected->size() == 1 ? "" : "s", total);
+  // The column after the timeout: what each test demands (catalogue key `checks`).
+  fmt::print(env.out, "checks: ");
+  for (size_t k = 0; k < DemandKinds().size(); k++) {
+    fmt::print(env.out, "{}{}", k == 0 ? "" : "; ", DemandLabel(DemandKinds()[k]));
+  }
+  fmt::print(env.out, "\n");
   if (o.verbose) {
     fmt::print(env.out, "\nScenarios:\n");
     for (const ScenarioInfo* s : env.registry->All()) {

@@ -8,6 +8,8 @@ foreach(unit config scenario cli result student_log report stack_dump scheduler 
   target_link_libraries(${unit}_test PRIVATE raftlab_runner GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${unit}_test DISCOVERY_MODE PRE_TEST)
 endforeach()
+# config_test also checks the shipped catalogue's `checks` tags.
+target_compile_definitions(config_test PRIVATE RAFTLAB_CATALOGUE="${PROJECT_SOURCE_DIR}/config/raft_lab_test.yml")
 
 add_executable(child_process_test ${CMAKE_CURRENT_LIST_DIR}/child_process_test.cc)
 target_link_libraries(child_process_test PRIVATE raftlab_runner GTest::gmock GTest::gtest_main)
