@@ -562,7 +562,10 @@ const std::vector<std::string>& DemandKinds() {
 }
 
 std::string DemandLabel(std::string_view checks) {
-  if (checks == "safety") return "safety: a rule of the Raft paper (Figure 2, section 5)";
+  if (checks == "safety") {
+    return "safety: it sets a trap for a rule of the Raft paper (Figure 2, section 5), and needs progress "
+           "within the labs' time bounds like every test";
+  }
   if (checks == "liveness") return "liveness: progress within the paper's and the labs' time bounds";
   if (checks == "performance") return "performance: RPC counts, bytes or latency";
   return std::string(checks);
