@@ -186,7 +186,7 @@ TEST_F(LabtestTest, ListGroupsByPartWithPoints) {
   EXPECT_THAT(r.out, ::testing::ContainsRegex("  pass +1 pts +20 s  - +pass\n"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("  fail +1 pts +20 s  safety +fail\n"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("  make-start +1 pts +1 s  - +make and start\n"));
-  EXPECT_THAT(r.out, HasSubstr("checks: safety: a rule of the Raft paper"));
+  EXPECT_THAT(r.out, HasSubstr("checks: safety: it sets a trap for a rule of the Raft paper"));
   EXPECT_THAT(r.out, HasSubstr("8 tests, 6.5 points"));
   EXPECT_THAT(r.out, Not(HasSubstr("scenario test_pass")));
   r = Labtest({"-f", yml_, "--list", "-v", "--part", "1"});
@@ -264,7 +264,7 @@ TEST_F(LabtestTest, FailureOutput) {
   Outcome r = Labtest({"-f", yml_, "--filter", "^fail$", "--seed", "5"});
   EXPECT_EQ(r.code, kExitTestFailed);
   EXPECT_THAT(r.out, HasSubstr("Test (fail): fail ...\n  ... FAILED -- after "));
-  EXPECT_THAT(r.out, HasSubstr("      this test checks safety: a rule of the Raft paper"));
+  EXPECT_THAT(r.out, HasSubstr("      this test checks safety: it sets a trap for a rule of the Raft paper"));
   EXPECT_THAT(r.out, HasSubstr("      expected one leader, got none\n"));
   EXPECT_THAT(r.out, HasSubstr("      seed: 5 (repetition 0, run seed "));
   EXPECT_THAT(r.out, HasSubstr("S0 T1 INFO  a line the student logged"));
