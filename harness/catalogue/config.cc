@@ -26,8 +26,8 @@ const std::vector<std::string> kTopKeys = {"version", "parts", "tests", "grading
 const std::vector<std::string> kGradingKeys = {"policy"};
 const std::vector<std::string> kGradingPolicies = {"all-or-nothing", "pass-rate"};
 const std::vector<std::string> kPartKeys = {"part", "name", "points"};
-const std::vector<std::string> kTestKeys = {"name",    "part",     "description", "points", "timeout",
-                                            "repeat",  "scenario", "params",      "steps"};
+const std::vector<std::string> kTestKeys = {"name",   "part",     "description", "points", "timeout",
+                                            "repeat", "scenario", "params",      "steps",  "checks"};
 // The test fields a top-level `defaults:` block may set; an entry's own
 // value wins. `params` merge key by key, and apply to the scenarios that
 // declare them.
@@ -463,6 +463,19 @@ class Parser {
           t.repeat = static_cast<int>(num);
         }
       }
+      if (keys.count("checks")) {
+        if (!String(keys["checks"], "'checks' " + where, &t.checks)) {
+          ok = false;
+        } else if (const auto& kinds = DemandKinds();
+                   std::find(kinds.begin(), kinds.end(), t.checks) == kinds.end()) {
+          std::string hint = ClosestMatch(t.checks, kinds);
+          Error(keys["checks"], fmt::format("unknown 'checks' value '{}' {} ({})", t.checks, where,
+                                            hint.empty() ? "one of: " + raftlab::Join(kinds)
+                                                         : "did you mean '" + hint + "'?"));
+          t.checks.clear();
+          ok = false;
+        }
+      }
       const ScenarioInfo* scenario = nullptr;
       if (keys.count("scenario") && String(keys["scenario"], "'scenario'", &t.scenario)) {
         scenario = registry_.Find(t.scenario);
@@ -664,6 +677,21 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   size_t limit = w.size() <= 3 ? 1 : 2;
   if (best_d == std::string::npos || best_d > limit) return "";
   return best;
+}
+
+const std::vector<std::string>& DemandKinds() {
+  static const std::vector<std::string> kinds = {"safety", "liveness", "performance"};
+  return kinds;
+}
+
+std::string DemandLabel(std::string_view checks) {
+  if (checks == "safety") {
+    return "safety: it sets a trap for a rule of the Raft paper (Figure 2, section 5), and needs progress "
+           "within the labs' time bounds like every test";
+  }
+  if (checks == "liveness") return "liveness: progress within the paper's and the labs' time bounds";
+  if (checks == "performance") return "performance: RPC counts, bytes or latency";
+  return std::string(checks);
 }
 
 std::string NetworkLabel(const TestSpec& spec) {

@@ -20,6 +20,10 @@
 //       steps:                         # a steps test (docs/STEPS.md), compiled at load
 //         - cluster: {servers: 3}      # against the step verbs (harness/scenario/step_compiler.h)
 //         - check_one_leader: {as: leader}
+//       checks: liveness               # what it demands: safety | liveness |
+//                                      # performance; optional (a course's own
+//                                      # catalogue may omit it), but every test
+//                                      # of config/raft_lab_test.yml has it
 //   grading:                           # optional (grade.sh)
 //     policy: all-or-nothing           # or pass-rate; see ScoringPolicy in report_book.h
 //
@@ -71,6 +75,14 @@ StatusOr<Catalogue> ParseCatalogue(std::string_view text, const std::string& pat
 
 // The closest of `candidates` to `word` when it is plausibly a typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+// The values of a test's `checks` key, in the order they are documented:
+// "safety", "liveness", "performance".
+const std::vector<std::string>& DemandKinds();
+
+// One line on what a `checks` value means, for listings and failure
+// messages ("performance: RPC counts, bytes or latency"); "" for "".
+std::string DemandLabel(std::string_view checks);
 
 // "reliable network" / "unreliable network" from a test's `reliable` param,
 // "" when the test has none. Used on the console start line.

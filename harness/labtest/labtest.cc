@@ -461,8 +461,9 @@ int ListCommand(const Options& o, const Environment& env) {
     for (const TestSpec* t : in_part) {
       total += t->points;
       std::string net = NetworkLabel(*t);
-      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {:<5} {}{}\n", t->name, t->points, t->timeout_s,
-                 t->IsSteps() ? "steps" : "C++", t->description, net.empty() ? "" : " (" + net + ")");
+      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {:<5} {:<11}  {}{}\n", t->name, t->points, t->timeout_s,
+                 t->IsSteps() ? "steps" : "C++", t->checks.empty() ? "-" : t->checks, t->description,
+                 net.empty() ? "" : " (" + net + ")");
       if (o.verbose) {
         std::string params;
         for (const auto& [k, v] : t->params.values()) params += fmt::format(" {}={}", k, FormatParam(v));
@@ -477,6 +478,13 @@ int ListCommand(const Options& o, const Environment& env) {
     }
   }
   fmt::print(env.out, "\n{} test{}, {:g} points\n", sel->tests.size(), sel->tests.size() == 1 ? "" : "s", total);
+  // The columns after the timeout: how the test is written (C++ or steps)
+  // and what it demands (catalogue key `checks`).
+  fmt::print(env.out, "checks: ");
+  for (size_t k = 0; k < DemandKinds().size(); k++) {
+    fmt::print(env.out, "{}{}", k == 0 ? "" : "; ", DemandLabel(DemandKinds()[k]));
+  }
+  fmt::print(env.out, "\n");
   if (o.verbose) {
     fmt::print(env.out, "\nScenarios:\n");
     for (const ScenarioInfo* s : env.registry->All()) {

@@ -203,6 +203,7 @@ bool Cluster::TakeSnapshot(int i) {
 
 int64_t Cluster::CommandsApplied(int i) const { return checker_.CommandsApplied(i); }
 int64_t Cluster::MaxIndex() const { return checker_.MaxIndex(); }
+int64_t Cluster::LastApplied(int i) const { return checker_.LastApplied(i); }
 
 Command Cluster::RandomCommand() { return IntCommand(Random(0, (int64_t{1} << 31) - 1)); }
 

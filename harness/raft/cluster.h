@@ -154,6 +154,7 @@ class Cluster : public FixtureBase {
   // --- counters ----------------------------------------------------------------
   int64_t CommandsApplied(int i) const;  // this incarnation (SJTU num_append_logs)
   int64_t MaxIndex() const;              // highest applied index of any server
+  int64_t LastApplied(int i) const;      // highest index server i applied (command or snapshot)
 
   // --- time and randomness ---------------------------------------------------
   Command RandomCommand();  // decimal text of a random 31-bit int

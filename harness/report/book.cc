@@ -42,6 +42,7 @@ ReportPlan MakeReportPlan(const Catalogue& catalogue, const std::vector<const Te
       if (t->part != p.part) continue;
       any = true;
       plan.tests.push_back({t->name, t->part, t->description, t->points});
+      plan.tests.back().checks = t->checks;
     }
     if (any) plan.parts.push_back({p.part, p.name});
   }
@@ -89,6 +90,7 @@ void ResultBook::Add(const TestSpec& spec, const TestResult& r) {
   const std::string& name = r.test.empty() ? spec.name : r.test;
   if (plan_.FindTest(name) == nullptr) {
     plan_.tests.push_back({name, spec.part, spec.description, spec.points});
+    plan_.tests.back().checks = spec.checks;
     const bool known_part = std::any_of(plan_.parts.begin(), plan_.parts.end(),
                                         [&](const PlannedPart& p) { return p.part == spec.part; });
     if (!known_part) plan_.parts.push_back({spec.part, ""});

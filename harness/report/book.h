@@ -46,6 +46,7 @@ struct PlannedTest {
   // Runs this test is expected to have; 0 = the plan's runs_per_test. Set
   // per test when each test runs its catalogue `repeat` (--repeat-from-config).
   int runs = 0;
+  std::string checks{};  // TestSpec::checks: safety | liveness | performance, or ""
 };
 
 struct PlannedPart {

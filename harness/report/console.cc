@@ -1,4 +1,4 @@
-// ConsoleReporter (see report_console.h).
+// ConsoleReporter (see console.h).
 #include "harness/report/console.h"
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/catalogue/config.h"
 #include "harness/run/child_process.h"
 #include "harness/report/terminal.h"
 
@@ -116,6 +117,7 @@ void ConsoleReporter::TestLine(const TestSpec& spec, std::string_view line) {
 
 void ConsoleReporter::TestEnd(const TestSpec& spec, const TestResult& r) {
   ProgressPause pause(options_.progress);
+  if (!spec.checks.empty()) checks_[spec.name] = spec.checks;
   if (options_.parallel) Header(spec, r.repetition);
   const double time_s = r.duration_s > 0 ? r.duration_s : r.wall_s;
   if (r.verdict == Verdict::kPass) {
@@ -136,10 +138,12 @@ void ConsoleReporter::TestEnd(const TestSpec& spec, const TestResult& r) {
 }
 
 void ConsoleReporter::Failure(const TestSpec& spec, const TestResult& r) {
-  (void)spec;
   const double time_s = r.duration_s > 0 && r.verdict == Verdict::kFail ? r.duration_s : r.wall_s;
   fmt::print(out_, "  ... {} -- after {:.1f} s, cpu {:.1f} s\n", Paint(VerdictWord(r.verdict), Tone::kFail, options_.color),
              time_s, r.cpu_s());
+  // What kind of demand failed (catalogue key `checks`): a broken safety
+  // rule is a bug; a missed performance bound may be a design choice.
+  if (!spec.checks.empty()) fmt::print(out_, "      this test checks {}\n", DemandLabel(spec.checks));
   PrintIndented(out_, r.message, "      ", 40, "[...]");
   if (!r.hang_analysis.empty()) {
     fmt::print(out_, "      what the threads were doing:\n");
@@ -225,7 +229,10 @@ void ConsoleReporter::RunEnd(const RunSummary& s) {
     fmt::print(out_, "{}\n", Paint("INTERRUPTED (no failure among the finished runs)", Tone::kSkip, options_.color));
   } else {
     std::string names;
-    for (const std::string& n : s.failed_tests) names += (names.empty() ? "" : ", ") + n;
+    for (const std::string& n : s.failed_tests) {
+      auto it = checks_.find(n);
+      names += (names.empty() ? "" : ", ") + n + (it == checks_.end() ? "" : " [" + it->second + "]");
+    }
     fmt::print(out_, "{}: {} (each failure above ends with the command that reruns it)\n",
                Paint("FAILED", Tone::kFail, options_.color), names);
   }

@@ -23,6 +23,8 @@
 #pragma once
 
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "harness/report/baseline.h"
 #include "harness/report/progress.h"
@@ -60,6 +62,9 @@ class ConsoleReporter final : public Reporter {
   std::FILE* out_;
   ConsoleOptions options_;
   RunInfo info_;
+  // test name -> its `checks` tag, from the specs seen in TestEnd, for the
+  // FAILED line of the summary.
+  std::map<std::string, std::string> checks_;
 };
 
 // "3.1 s  cpu 0.2 s  3 peers  56 RPCs  15032 bytes  0 cmds" (figures only when known).

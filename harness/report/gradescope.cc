@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/catalogue/config.h"
+
 namespace raftlab {
 namespace {
 
@@ -108,6 +110,9 @@ std::string GradescopeReporter::TestOutput(const TestScore& s) const {
       break;
   }
   out += fmt::format("Score {} of {} ({}).\n", Points(s.earned), Points(s.test->points), PolicyRule(book_.policy()));
+  // What the test demands (catalogue key `checks`), so that a student tells
+  // a broken safety rule from a missed performance bound.
+  if (!s.test->checks.empty()) out += fmt::format("This test checks {}.\n", DemandLabel(s.test->checks));
   for (const TestResult* r : s.runs) {
     std::string line = fmt::format("\nrun {}: {} in {:.1f} s (cpu {:.1f} s), seed {} (run seed {})\n", r->repetition,
                                    VerdictName(r->verdict), r->wall_s, r->cpu_s(), r->base_seed, r->seed);
@@ -153,6 +158,7 @@ std::string GradescopeReporter::Document() const {
         {"extra_data",
          json{{"test", t.name},
               {"part", t.part},
+              {"checks", t.checks},
               {"state", std::string(TestStateName(s.state))},
               {"runs", s.runs.size()},
               {"expected_runs", s.expected_runs},

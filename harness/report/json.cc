@@ -81,6 +81,7 @@ json SummaryJson(const ResultBook& book, const std::vector<TestScore>& scores, b
         {"part", s.test->part},
         {"description", s.test->description},
         {"points", s.test->points},
+        {"checks", s.test->checks},  // safety | liveness | performance ("" when the catalogue does not say)
         {"earned", s.earned},
         {"state", std::string(TestStateName(s.state))},
         {"runs", s.runs.size()},
@@ -129,6 +130,7 @@ void JsonReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
   // "format" stays: each run reads back with ResultFromJson (resuming a grading).
   if (j.value("test", "").empty()) j["test"] = spec.name;
   j["description"] = spec.description;
+  j["checks"] = spec.checks;
   j["reason"] = RunReason(result);
   j["rerun"] = RerunCommand(info_.rerun_prefix, result);
   serialized_[{j.value("test", ""), result.repetition}] = Dump(j, -1);

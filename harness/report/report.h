@@ -1,7 +1,7 @@
 // Reporting: an event interface that the run loop drives (run start, test
 // start, a live line, test end, run end), a list that fans out to several
 // reporters, and the run summary they all print from. The console reporter
-// is in report_console.h; issue 5 adds JSON, JUnit and Gradescope reporters
+// is in console.h; issue 5 adds JSON, JUnit and Gradescope reporters
 // on the same events and the same TestResult model. Fixtures and checkers
 // never print: only reporters do.
 //

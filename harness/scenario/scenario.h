@@ -72,6 +72,11 @@ struct TestSpec {
   std::shared_ptr<const StepProgram> steps;
   bool IsSteps() const { return steps != nullptr; }
   std::string source;       // "config/raft_lab_test.yml:42" for messages
+  // What the test demands (catalogue key `checks`, see config.h): "safety"
+  // (a rule of the Raft paper), "liveness" (progress within the paper's and
+  // the labs' time bounds) or "performance" (RPC counts, bytes, latency);
+  // "" when the catalogue does not say.
+  std::string checks;
 };
 
 // The figures MIT prints on a Passed line (time is measured by the runner).

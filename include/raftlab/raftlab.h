@@ -166,7 +166,13 @@ typedef struct raftlab_host {
   /*
    * Sends an RPC to peer `peer` (0 <= peer < npeers; a clerk: server index)
    * and blocks until it completes. method is "Service.Method", e.g.
-   * "Raft.RequestVote"; req is borrowed for the call. On success the reply
+   * "Raft.RequestVote". The service part routes the call: "Raft" reaches the
+   * peer's raft (or rsm, or KV server) handle_rpc, "KVServer" a KV server's;
+   * any other service fails the call and is reported as an unknown service.
+   * The method part is yours: name your RPCs as you like ("Raft.Vote" works
+   * as well as "Raft.RequestVote"); the harness passes it to handle_rpc
+   * untouched, counts every RPC whatever its name, and no test looks at it.
+   * req is borrowed for the call. On success the reply
    * bytes are written to *reply and 1 is returned. Returns 0 when the
    * request or the reply was lost, the peer is dead, partitioned away or
    * disconnected: then nothing was written. May block up to about 7 s (a
@@ -325,7 +331,9 @@ typedef struct raftlab_plugin {
 
   /*
    * Handles one incoming RPC sent by a peer's host->call. method is
-   * "Service.Method"; req is borrowed. Writes the reply to *reply and
+   * "Service.Method", exactly as the sender passed it (service "Raft"; the
+   * method name is the plugin's own choice, see call); req is borrowed.
+   * Writes the reply to *reply and
    * returns RAFTLAB_OK, or RAFTLAB_ERR_UNKNOWN_METHOD. Runs on a harness
    * pool thread and may block briefly (locks), never on RPCs of its own.
    * Persist before replying whenever the reply depends on new state.

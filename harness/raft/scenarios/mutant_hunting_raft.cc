@@ -7,8 +7,8 @@
 //   restart_vote     (part 3) a voter crashes right after voting; a second
 //                    candidate of the same term then asks it. Catches a
 //                    votedFor that is not persisted before the reply.
-//   agree_latency    (part 2) on an idle cluster, a command must commit on
-//                    every server within a fraction of a heartbeat
+//   agree_latency    (part 2) on an idle cluster, a command must be applied
+//                    by the leader within a fraction of a heartbeat
 //                    interval. Catches a leader that waits for the next
 //                    heartbeat to ship a new command.
 //   leader_churn     (part 1) the leader is cut off again and again; each
@@ -22,6 +22,7 @@
 //   rejoin_rpc_count (part 2) a deposed leader rejoins; the second after
 //                    must cost few RPCs. Catches a leader that ignores the
 //                    higher term in replies and keeps retrying.
+#include <optional>
 #include <string>
 
 #include "harness/raft/cluster.h"
@@ -95,13 +96,19 @@ RAFTLAB_REGISTER_SCENARIO({"restart_vote",
 // agree_latency: on an idle cluster (only heartbeats in flight), `samples`
 // commands are started one at a time, each after a random pause of
 // `min_pause_ms`..`max_pause_ms` (so they fall at random points of the
-// heartbeat cycle). The mean time from start() to "applied on every
-// server" must stay under `max_mean_ms`: a third of the 100 ms heartbeat
-// interval, the pace MIT's speed tests ask of the KV service on top (three
-// operations per heartbeat interval). A leader that ships a command only
-// with the next heartbeat averages half an interval. The reference takes a
-// few milliseconds; the bound is on the MEAN of many samples, so one slow
-// sample on a loaded machine cannot fail it.
+// heartbeat cycle). The mean time from start() to "applied on the LEADER"
+// must stay under `max_mean_ms`: a third of the 100 ms heartbeat interval,
+// the pace MIT's speed tests ask of the KV service on top (three operations
+// per heartbeat interval, and a KV server answers once its leader applied).
+// Every correct design commits on the leader one round trip after it sends
+// the entry; a leader that ships a command only with the next heartbeat
+// averages half an interval. When the FOLLOWERS apply is not measured:
+// Figure 2 lets them learn the commit index from any later AppendEntries,
+// and many correct Rafts wait for the next heartbeat (the
+// commit_at_heartbeat variant, tests/variants/VARIANTS.md); the test only
+// checks that they do within one()'s 2 s, and reports their mean. The
+// reference takes a few milliseconds; the bound is on the MEAN of many
+// samples, so one slow sample on a loaded machine cannot fail it.
 void AgreeLatency(TestContext& ctx) {
   const Params& p = ctx.params();
   Cluster c(ctx, OptionsFrom(p));
@@ -112,7 +119,7 @@ void AgreeLatency(TestContext& ctx) {
 
   const int64_t samples = p.Int("samples");
   const Nanos deadline = c.Scaled(timing::kOneAttempt);
-  Nanos total{0};
+  Nanos leader_total{0}, all_total{0};
   int64_t measured = 0;
   for (int64_t k = 0; k < samples; k++) {
     c.SleepUnscaled(Millis(c.Random(p.Int("min_pause_ms"), p.Int("max_pause_ms"))));
@@ -122,36 +129,50 @@ void AgreeLatency(TestContext& ctx) {
       leader = c.CheckOneLeader();
       continue;
     }
-    while (c.NCommitted(r.index).count < n) {
+    std::optional<Nanos> at_leader;
+    while (true) {
+      if (!at_leader && c.LastApplied(leader) >= r.index) at_leader = rt.now() - t0;
+      if (at_leader && c.NCommitted(r.index).count >= n) break;
       if (rt.now() - t0 > deadline) {
-        c.Fail("command at index " + std::to_string(r.index) + " was not applied on all " + std::to_string(n) +
-               " servers within " + std::to_string(deadline.count() / 1000000) + " ms of start()");
+        c.Fail("command at index " + std::to_string(r.index) + " was not applied " +
+               (at_leader ? "on all " + std::to_string(n) + " servers" : "on the leader") + " within " +
+               std::to_string(deadline.count() / 1000000) + " ms of start()");
       }
       c.SleepUnscaled(Millis(1));
     }
-    total += rt.now() - t0;
+    leader_total += *at_leader;
+    all_total += rt.now() - t0;
     measured++;
   }
   if (measured < samples / 2) c.Fail("leadership kept moving on an idle, reliable network");
-  const double mean_ms = static_cast<double>(total.count()) / 1e6 / static_cast<double>(measured);
-  c.Event("mean start-to-applied-everywhere latency " + std::to_string(mean_ms) + " ms over " +
-          std::to_string(measured) + " commands");
+  const auto mean_ms = [&](Nanos total) {
+    return static_cast<double>(total.count()) / 1e6 / static_cast<double>(measured);
+  };
+  const double leader_ms = mean_ms(leader_total);
+  c.Event("mean start-to-applied latency over " + std::to_string(measured) + " commands: " +
+          std::to_string(leader_ms) + " ms on the leader, " + std::to_string(mean_ms(all_total)) +
+          " ms on every server (not bounded)");
   const double bound = static_cast<double>(p.Int("max_mean_ms")) * ctx.timeout_scale();
-  if (mean_ms > bound) {
-    c.Fail("a command took " + std::to_string(static_cast<int64_t>(mean_ms)) +
-           " ms on average to commit on an idle cluster (at most " + std::to_string(static_cast<int64_t>(bound)) +
-           " ms): send AppendEntries as soon as start() appends, do not wait for the next heartbeat");
+  if (leader_ms > bound) {
+    c.Fail("a command took " + std::to_string(static_cast<int64_t>(leader_ms)) +
+           " ms on average from start() until the leader applied it, on an idle cluster (at most " +
+           std::to_string(static_cast<int64_t>(bound)) +
+           " ms): send a new entry to the followers soon after start() appends it (not only with the next "
+           "heartbeat), and let the applier deliver committed entries as soon as the commit index moves "
+           "(wake it, do not poll it slowly)");
   }
   c.End();
 }
 
 RAFTLAB_REGISTER_SCENARIO({"agree_latency",
-                           "on an idle cluster a new command commits everywhere within a third of a heartbeat",
+                           "on an idle cluster a new command is applied by the leader within a third of a heartbeat",
                            {ServersParam(3), ReliableParam(true),
                             IntParam("samples", 30, "commands, one at a time"),
                             IntParam("min_pause_ms", 100, "shortest idle pause before a command"),
                             IntParam("max_pause_ms", 200, "longest idle pause before a command"),
-                            IntParam("max_mean_ms", 33, "bound on the mean latency (scaled by --timeout-scale)")},
+                            IntParam("max_mean_ms", 33,
+                                     "bound on the mean start-to-applied-on-the-leader latency (scaled by "
+                                     "--timeout-scale)")},
                            &AgreeLatency});
 
 // rejoin_rpc_count: the leader is cut off and given commands it cannot

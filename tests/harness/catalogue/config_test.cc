@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <yaml-cpp/yaml.h>
+
 namespace raftlab {
 namespace {
 
@@ -367,6 +369,69 @@ TEST_F(ConfigTest, DefaultsAreCheckedLikeEntries) {
   EXPECT_THAT(Error("version: 1\ndefaults: {part: 1, timeout: -1}\n" + rest),
               HasSubstr("cfg.yml:2:30: 'timeout' in test 'a' must be a positive number of seconds, got -1"));
   EXPECT_THAT(Error("version: 1\ndefaults: [1]\n" + rest), HasSubstr("'defaults' must be a mapping"));
+
+// `checks` (issue 16): what a test demands. Optional for a course's own
+// catalogue; an unknown value is an error with its position and a hint.
+TEST_F(ConfigTest, ChecksTagIsOptionalAndValidated) {
+  auto c = Parse(std::string(kHeader) +
+                 "  - {name: a, part: 1, points: 10, scenario: basic_agree, checks: performance}\n"
+                 "  - {name: b, part: 1, points: 5, scenario: basic_agree, checks: safety}\n"
+                 "  - name: c\n"
+                 "    part: 1\n"
+                 "    points: 5\n"
+                 "    checks: liveness\n"
+                 "    scenario: basic_agree\n"
+                 "  - {name: d, part: 1, points: 0.5, scenario: basic_agree}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->tests.size(), 4u);
+  EXPECT_EQ(c->tests[0].checks, "performance");
+  EXPECT_EQ(c->tests[1].checks, "safety");
+  EXPECT_EQ(c->tests[2].checks, "liveness");
+  EXPECT_EQ(c->tests[3].checks, "");  // not said
+
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree, checks: safty}\n"),
+            "cfg.yml:5:67: unknown 'checks' value 'safty' in test 'a' (did you mean 'safety'?)");
+  EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree, checks: speed}\n"),
+            "cfg.yml:5:67: unknown 'checks' value 'speed' in test 'a' (one of: safety, liveness, performance)");
+  EXPECT_THAT(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree, checks: [x]}\n"),
+              HasSubstr("cfg.yml:5:67: 'checks' in test 'a' must be a string, got a list"));
+}
+
+TEST(DemandTest, KindsAndLabels) {
+  EXPECT_THAT(DemandKinds(), ElementsAre("safety", "liveness", "performance"));
+  EXPECT_THAT(DemandLabel("performance"), HasSubstr("RPC counts, bytes or latency"));
+  EXPECT_THAT(DemandLabel("safety"), HasSubstr("Raft paper"));
+  EXPECT_THAT(DemandLabel("liveness"), HasSubstr("time bounds"));
+  EXPECT_EQ(DemandLabel(""), "");
+}
+
+// The shipped catalogue says what every one of its tests demands, with a
+// known value (the loader would accept a missing tag; this file may not).
+TEST(ShippedCatalogueTest, EveryTestSaysWhatItChecks) {
+  const YAML::Node root = YAML::LoadFile(RAFTLAB_CATALOGUE);
+  int tests = 0, performance = 0;
+  for (const YAML::Node& t : root["tests"]) {
+    tests++;
+    const std::string name = t["name"].as<std::string>();
+    ASSERT_TRUE(t["checks"].IsDefined()) << name << " has no 'checks' tag";
+    const std::string checks = t["checks"].as<std::string>();
+    EXPECT_THAT(DemandKinds(), ::testing::Contains(checks)) << name;
+    performance += checks == "performance";
+  }
+  EXPECT_GT(tests, 0);
+  // The RPC-count, byte and latency tests are the ones the variant matrix
+  // (tests/variants/variants.list) runs every correct variant through.
+  for (const char* name : {"3B-rpc-bytes", "3B-count", "dslabs-count-5", "raftlab-agree-latency"}) {
+    bool found = false;
+    for (const YAML::Node& t : root["tests"]) {
+      if (t["name"].as<std::string>() == name) {
+        found = true;
+        EXPECT_EQ(t["checks"].as<std::string>(), "performance") << name;
+      }
+    }
+    EXPECT_TRUE(found) << name;
+  }
+  EXPECT_GE(performance, 4);
 }
 
 TEST(ClosestMatchTest, SuggestsOnlyPlausibleTypos) {

@@ -187,8 +187,11 @@ TEST_F(LabtestTest, ListGroupsByPartWithPoints) {
   EXPECT_EQ(r.code, kExitAllPassed) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Part 1: plain outcomes (4 points)\n"));
   EXPECT_THAT(r.out, HasSubstr("Part 2: plugin behaviour (2.5 points)\n"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("  pass +1 pts +20 s  C\\+\\+ +pass\n"));  // the kind: C++ or steps
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("  make-start +1 pts +1 s  C\\+\\+ +make and start\n"));
+  // After the timeout: the kind (C++ or steps), then what the test checks ("-": not said).
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("  pass +1 pts +20 s  C\\+\\+ +- +pass\n"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("  fail +1 pts +20 s  C\\+\\+ +safety +fail\n"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("  make-start +1 pts +1 s  C\\+\\+ +- +make and start\n"));
+  EXPECT_THAT(r.out, HasSubstr("checks: safety: it sets a trap for a rule of the Raft paper"));
   EXPECT_THAT(r.out, HasSubstr("8 tests, 6.5 points"));
   EXPECT_THAT(r.out, Not(HasSubstr("scenario test_pass")));
   r = Labtest({"-f", yml_, "--list", "-v", "--part", "1"});
@@ -266,11 +269,12 @@ TEST_F(LabtestTest, FailureOutput) {
   Outcome r = Labtest({"-f", yml_, "--filter", "^fail$", "--seed", "5"});
   EXPECT_EQ(r.code, kExitTestFailed);
   EXPECT_THAT(r.out, HasSubstr("Test (fail): fail ...\n  ... FAILED -- after "));
+  EXPECT_THAT(r.out, HasSubstr("      this test checks safety: it sets a trap for a rule of the Raft paper"));
   EXPECT_THAT(r.out, HasSubstr("      expected one leader, got none\n"));
   EXPECT_THAT(r.out, HasSubstr("      seed: 5 (repetition 0, run seed "));
   EXPECT_THAT(r.out, HasSubstr("S0 T1 INFO  a line the student logged"));
   EXPECT_THAT(r.out, HasSubstr("      rerun: " + labtest_ + " -f " + yml_ + " --filter '^fail$' --seed 5\n"));
-  EXPECT_THAT(r.out, HasSubstr("FAILED: fail (each failure above"));
+  EXPECT_THAT(r.out, HasSubstr("FAILED: fail [safety] (each failure above"));
 }
 
 TEST_F(LabtestTest, CrashIsReportedAndTheRunGoesOn) {

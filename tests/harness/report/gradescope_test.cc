@@ -125,6 +125,27 @@ TEST(GradescopeReporterTest, EveryRewriteListsEveryTestWithTheRightMaximum) {
   EXPECT_EQ(ReadAll(path), rep.Document());
 }
 
+// Issue 16: a student sees what kind of demand a test makes.
+TEST(GradescopeReporterTest, OutputSaysWhatTheTestChecks) {
+  ScratchDir dir;
+  const std::string path = dir.File("results.json");
+  ReportPlan plan = SamplePlan();
+  plan.tests[2].checks = "performance";
+  GradescopeReporter rep(path, plan, Options());
+  rep.RunStart(SampleInfo());
+  TestSpec spec = Spec(plan, "r1");
+  spec.checks = "performance";
+  rep.TestEnd(spec, MakeRun(plan, "r1", Verdict::kFail, 0, "too many RPCs (57) for 10 entries (at most 55)"));
+  const json j = Load(path);
+  ExpectGradescopeShape(j);
+  const json& r1 = TestNamed(j, "r1");
+  EXPECT_EQ(r1["extra_data"]["checks"], "performance");
+  EXPECT_THAT(r1["output"].get<std::string>(), HasSubstr("This test checks performance: RPC counts, bytes or latency.\n"));
+  const json& e1 = TestNamed(j, "e1");
+  EXPECT_EQ(e1["extra_data"]["checks"], "");
+  EXPECT_THAT(e1["output"].get<std::string>(), Not(HasSubstr("This test checks")));
+}
+
 TEST(GradescopeReporterTest, AnInterruptedOrStoppedRunSaysSo) {
   ScratchDir dir;
   const ReportPlan plan = SamplePlan();

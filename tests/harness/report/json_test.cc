@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/harness/report/files_test_util.h"
@@ -157,6 +159,29 @@ TEST(JsonReporterTest, RunsKeepResultToJsonFieldsAndReadBack) {
   EXPECT_EQ(back->seed, r.seed);
   EXPECT_EQ(back->figures.rpcs, 56);
   EXPECT_EQ(back->stderr_tail, r.stderr_tail);
+}
+
+// Issue 16: what each test demands is in the summary and in every run.
+TEST(JsonReporterTest, ChecksTagInSummaryAndRuns) {
+  ScratchDir dir;
+  const std::string path = dir.File("run.json");
+  ReportPlan plan = SamplePlan();
+  plan.tests[1].checks = "performance";
+  JsonReporter rep(path, plan, Options());
+  rep.RunStart(SampleInfo());
+  TestSpec spec = Spec(plan, "e2");
+  spec.checks = "performance";
+  rep.TestEnd(spec, MakeRun(plan, "e2", Verdict::kFail, 0, "too many RPCs (57) for 10 entries (at most 55)"));
+  rep.TestEnd(Spec(plan, "e1"), MakeRun(plan, "e1", Verdict::kPass));
+  const json j = Load(path);
+  std::map<std::string, std::string> summary;
+  for (const json& t : j["summary"]["tests"]) summary[t["test"]] = t["checks"];
+  EXPECT_EQ(summary["e2"], "performance");
+  EXPECT_EQ(summary["e1"], "");  // not said
+  std::map<std::string, std::string> runs;
+  for (const json& t : j["tests"]) runs[t["test"]] = t["checks"];
+  EXPECT_EQ(runs["e2"], "performance");
+  EXPECT_EQ(runs["e1"], "");
 }
 
 TEST(JsonReporterTest, HostileTextStaysValidJson) {

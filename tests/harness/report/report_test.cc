@@ -1,4 +1,4 @@
-// Tests of the reporting layer (harness/report/report.cc, report_console.cc) and the
+// Tests of the reporting layer (harness/report/report.cc, console.cc) and the
 // baseline file (harness/report/baseline.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -190,6 +190,30 @@ TEST(ConsoleTest, FailureSaysWhySeedTailAndRerun) {
   EXPECT_THAT(out, HasSubstr("      TID 1:\n      #0 0x1 futex_wait\n"));
   EXPECT_THAT(out, HasSubstr("      files: out/1/b-2\n"));
   EXPECT_THAT(out, HasSubstr("      rerun: labtest --plugin lib.so -f cfg.yml --filter '^b$' --seed 99 --repetition 2\n"));
+}
+
+// Issue 16: a failure says what kind of demand failed, on its own line and
+// in the summary's FAILED line; a test without a tag prints neither.
+TEST(ConsoleTest, FailureShowsWhatTheTestChecks) {
+  Catalogue c = SampleCatalogue();
+  c.tests[1].checks = "performance";
+  Capture cap;
+  ConsoleReporter console(cap.file(), {});
+  console.RunStart({});
+  TestResult r = Result("b", 1, Verdict::kFail);
+  r.message = "too many RPCs (57) for 10 entries (at most 55)";
+  console.TestEnd(c.tests[1], r);
+  TestResult untagged = Result("a", 1, Verdict::kFail);
+  untagged.message = "expected one leader, got none";
+  console.TestEnd(c.tests[0], untagged);
+  std::vector<TestResult> results = {untagged, r, Result("c", 2, Verdict::kPass), Result("d", 3, Verdict::kPass)};
+  console.RunEnd(Summarize(c, All(c), results, 10, 99));
+  std::string out = cap.text();
+  EXPECT_THAT(out, HasSubstr("  ... FAILED -- after 0.0 s, cpu 0.8 s\n"
+                             "      this test checks performance: RPC counts, bytes or latency\n"
+                             "      too many RPCs (57) for 10 entries (at most 55)\n"));
+  EXPECT_EQ(out.find("this test checks"), out.rfind("this test checks"));  // not for the untagged test
+  EXPECT_THAT(out, HasSubstr("FAILED: a, b [performance] (each failure above"));
 }
 
 TEST(ConsoleTest, SaysWhenTheStudentLoggedNothing) {
