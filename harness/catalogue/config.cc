@@ -300,7 +300,8 @@ class Parser {
     } else if (n.IsMap()) {
       v.kind = StepValue::Kind::kMap;
       for (auto it = n.begin(); it != n.end(); ++it) {
-        v.fields.emplace_back(it->first.IsScalar() ? it->first.Scalar() : "?", ToStepValue(it->second));
+        v.field_keys.push_back(it->first.IsScalar() ? it->first.Scalar() : "?");
+        v.field_values.push_back(ToStepValue(it->second));
         v.field_where.push_back(Where(it->first));
       }
     }
@@ -533,8 +534,9 @@ class Parser {
       }
     }
     for (const auto& [k, val] : defaulted) {
+      const std::string& key = k;  // a lambda may not capture a structured binding (clang 14)
       const ParamSpec& spec = *std::find_if(scenario.params.begin(), scenario.params.end(),
-                                            [&](const ParamSpec& p) { return p.name == k; });
+                                            [&](const ParamSpec& p) { return p.name == key; });
       ParamValue v;
       if (!TypedParam(spec, val, &v)) {
         Error(val, fmt::format("default parameter '{}' must be {} for scenario '{}' ({}), got '{}'", k,

@@ -105,16 +105,16 @@ class Compiler {
     if (item.IsScalar()) {
       step.verb = item.scalar;
       value = &none;
-    } else if (item.IsMap() && item.fields.size() == 1) {
-      step.verb = item.fields[0].first;
+    } else if (item.IsMap() && item.field_keys.size() == 1) {
+      step.verb = item.field_keys[0];
       verb_where = item.field_where[0];
-      value = &item.fields[0].second;
+      value = &item.field_values[0];
     } else {
       Error(item.where, fmt::format("a step is one verb: '- check_no_leader', '- disconnect: leader' or "
                                     "'- one: {{command: 101}}'; got {}{}",
                                     item.Show(),
                                     item.IsMap() ? fmt::format(" with {} keys (start a new '- ' line for each verb)",
-                                                               item.fields.size())
+                                                               item.field_keys.size())
                                                  : ""));
       return std::nullopt;
     }
@@ -130,8 +130,8 @@ class Compiler {
     bool ok = Fixture(*verb, verb_where, first);
     // The arguments.
     if (value->IsMap()) {
-      for (size_t k = 0; k < value->fields.size(); ++k) {
-        const std::string& key = value->fields[k].first;
+      for (size_t k = 0; k < value->field_keys.size(); ++k) {
+        const std::string& key = value->field_keys[k];
         const std::string& key_where = value->field_where[k];
         auto spec =
             std::find_if(verb->args.begin(), verb->args.end(), [&](const StepArgSpec& a) { return a.name == key; });
@@ -151,7 +151,7 @@ class Compiler {
           ok = false;
           continue;
         }
-        step.args.emplace(key, value->fields[k].second);
+        step.args.emplace(key, value->field_values[k]);
       }
     } else if (value->kind != StepValue::Kind::kNull) {
       if (verb->primary.empty()) {

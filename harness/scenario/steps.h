@@ -37,8 +37,12 @@ struct StepValue {
   Kind kind = Kind::kNull;
   std::string scalar;                                     // kScalar
   std::vector<StepValue> items;                           // kList
-  std::vector<std::pair<std::string, StepValue>> fields;  // kMap, in file order
-  std::vector<std::string> field_where;                   // kMap: where each key is
+  // kMap, in file order: the keys, their values and where each key is (three
+  // parallel vectors: a vector of pairs holding StepValue would need the
+  // type complete here, which clang's libstdc++ checks refuse).
+  std::vector<std::string> field_keys;
+  std::vector<StepValue> field_values;
+  std::vector<std::string> field_where;
   std::string where;
 
   bool IsScalar() const { return kind == Kind::kScalar; }

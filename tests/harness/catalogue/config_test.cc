@@ -369,6 +369,7 @@ TEST_F(ConfigTest, DefaultsAreCheckedLikeEntries) {
   EXPECT_THAT(Error("version: 1\ndefaults: {part: 1, timeout: -1}\n" + rest),
               HasSubstr("cfg.yml:2:30: 'timeout' in test 'a' must be a positive number of seconds, got -1"));
   EXPECT_THAT(Error("version: 1\ndefaults: [1]\n" + rest), HasSubstr("'defaults' must be a mapping"));
+}
 
 // `checks` (issue 16): what a test demands. Optional for a course's own
 // catalogue; an unknown value is an error with its position and a hint.

@@ -54,7 +54,8 @@ class Tree {
     v.kind = StepValue::Kind::kMap;
     for (auto& f : fields) {
       v.field_where.push_back(At());
-      v.fields.push_back(std::move(f));
+      v.field_keys.push_back(f.first);
+      v.field_values.push_back(std::move(f.second));
     }
     v.where = At();
     return v;
