@@ -39,20 +39,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::string ParamTypeName(ParamType t) {
   switch (t) {
     case ParamType::kInt: return "an integer";
@@ -664,21 +650,10 @@ StatusOr<Catalogue> LoadCatalogue(const std::string& path, const ScenarioRegistr
   return ParseCatalogue(buf.str(), path, registry);
 }
 
+// One rule for every near-miss hint: the step compiler's (scenario/, the
+// lower layer).
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::string w = Lower(word);
-  std::string best;
-  size_t best_d = std::string::npos;
-  for (const std::string& c : candidates) {
-    size_t d = EditDistance(w, Lower(c));
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  // A typo: at most 2 edits, and fewer edits than letters (so "x" does not match "part").
-  size_t limit = w.size() <= 3 ? 1 : 2;
-  if (best_d == std::string::npos || best_d > limit) return "";
-  return best;
+  return StepClosestMatch(word, candidates);
 }
 
 const std::vector<std::string>& DemandKinds() {

@@ -46,7 +46,7 @@ std::optional<StepProgram> CompileSteps(const StepValue& steps, const StepRegist
                                         const std::string& where_test, std::vector<std::string>* errors);
 
 // The closest of `candidates` to `word` when it is plausibly a typo, else "".
-// (The same rule as the catalogue's ClosestMatch.)
+// (The catalogue's ClosestMatch and labtest's flag hints use it too.)
 std::string StepClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace raftlab
