@@ -1,7 +1,7 @@
 // The Raft step verbs: one registration block and one handler per verb,
 // each a thin layer over the Raft fixture (harness/raft/cluster.h). A check
 // fails with the message the C++ scenarios give for the same check
-// (harness/raft/scenarios/part1_election.cc, part2_replication.cc).
+// (harness/raft/scenarios/part1_election.cc, part2_replication.cc, part2_costs.cc).
 //
 // Thread safety: handlers run on the scenario thread. Ownership: none kept.
 #include <fmt/format.h>

@@ -1,6 +1,7 @@
-// Part 2, log replication: MIT 3B (basic agreement ... RPC counts), SJTU
+// Part 2, log replication: MIT 3B's agreement and failure tests, SJTU
 // part 2's leader-failure variant of fail_agree, and dslabs-cpp tests 3-9
 // and 11 where they differ (5 servers, other limits, the Figure 8 commit rule).
+// What replication costs (RPC counts, bytes, latency) is in part2_costs.cc.
 #include <algorithm>
 #include <set>
 
@@ -30,40 +31,6 @@ void BasicAgree(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"basic_agree", "commands commit on every server at indices 1, 2, 3",
                            {ServersParam(3), ReliableParam(true), IntParam("iterations", 3, "agreements")},
                            &BasicAgree});
-
-// MIT TestRPCBytes3B: each command should be sent to each follower about once.
-void RpcBytes(TestContext& ctx) {
-  const Params& p = ctx.params();
-  Cluster c(ctx, OptionsFrom(p));
-  const int n = c.n();
-  c.One(IntCommand(99), n, false);
-  const int64_t bytes0 = c.BytesTotal();
-
-  int64_t sent = 0;
-  const int64_t commands = p.Int("commands");
-  for (int64_t index = 2; index < 2 + commands; index++) {
-    const Command cmd = c.RandomString(static_cast<size_t>(p.Int("command_bytes")));
-    const int64_t got = c.One(cmd, n, false);
-    if (got != index) c.Fail("got index " + std::to_string(got) + " but expected " + std::to_string(index));
-    sent += static_cast<int64_t>(cmd.size());
-  }
-
-  // Budget: every command to every server once, plus fixed slack for headers.
-  const int64_t got = c.BytesTotal() - bytes0;
-  const int64_t budget = n * sent + p.Int("slack_bytes");
-  if (got > budget) {
-    c.Fail("too many RPC bytes; got " + std::to_string(got) + ", expected at most " + std::to_string(budget) +
-           " (is each command sent to each follower more than once?)");
-  }
-  c.End();
-}
-
-RAFTLAB_REGISTER_SCENARIO({"rpc_bytes", "large commands are sent to each follower about once",
-                           {ServersParam(3), ReliableParam(true),
-                            IntParam("commands", 10, "large commands after the first"),
-                            IntParam("command_bytes", 5000, "size of each large command"),
-                            IntParam("slack_bytes", 50000, "bytes allowed on top of servers x sent")},
-                           &RpcBytes});
 
 // MIT TestFollowerFailure3B "test progressive failure of followers".
 void FollowerFailure(TestContext& ctx) {
@@ -346,103 +313,6 @@ RAFTLAB_REGISTER_SCENARIO({"backup", "a leader backs up quickly over long incorr
                            {ServersParam(5), ReliableParam(true),
                             IntParam("batch", 50, "commands per partition phase")},
                            &Backup});
-
-int64_t SumRpcCounts(Cluster& c) {
-  int64_t total = 0;
-  for (int j = 0; j < c.n(); j++) total += c.RpcCount(j);
-  return total;
-}
-
-// MIT TestCount3B "RPC counts aren't too high" (dslabs: 5 servers, its limits).
-void RpcCount(TestContext& ctx) {
-  const Params& p = ctx.params();
-  Cluster c(ctx, OptionsFrom(p));
-  const int n = c.n();
-
-  // Electing the first leader takes a few RPCs, but not many.
-  int leader = c.CheckOneLeader();
-  int64_t total1 = SumRpcCounts(c);
-  if (total1 > p.Int("election_max") || total1 < 1) {
-    c.Fail("too many or few RPCs (" + std::to_string(total1) + ") to elect initial leader");
-  }
-
-  // Agreement on a few entries costs about one RPC per entry per follower,
-  // or two when the commit index travels in an AppendEntries of its own.
-  int64_t total2 = 0;
-  bool success = false;
-  const int64_t entries = p.Int("entries");
-  const int64_t waits = std::min(entries, p.Int("waits"));
-  for (int attempt = 0; attempt < 5 && !success; attempt++) {
-    if (attempt > 0) c.Sleep(timing::kSettleBeforeRetry);  // give the solution some time to settle
-    leader = c.CheckOneLeader();
-    total1 = SumRpcCounts(c);
-    const Cluster::StartResult first = c.Start(leader, IntCommand(1));
-    if (!first.is_leader) continue;  // leader moved on really quickly
-    const int64_t term = first.term;
-
-    std::vector<Command> cmds;
-    bool retry = false;
-    for (int64_t i = 1; i <= entries; i++) {
-      const Command x = c.RandomCommand();
-      cmds.push_back(x);
-      const Cluster::StartResult r = c.Start(leader, x);
-      if (r.term != term || !r.is_leader) {  // term changed while starting
-        retry = true;
-        break;
-      }
-      if (r.index != first.index + i) c.Fail("Start() failed");
-    }
-    if (retry) continue;
-    for (int64_t i = 1; i <= waits && !retry; i++) {
-      const std::optional<Command> cmd = c.Wait(first.index + i, n, term);
-      if (!cmd) {
-        retry = true;  // term changed: try again
-      } else if (*cmd != cmds[i - 1]) {
-        c.Fail("wrong value " + DescribeCommand(*cmd) + " committed for index " + std::to_string(first.index + i) +
-               "; expected " + DescribeCommand(cmds[i - 1]));
-      }
-    }
-    if (retry) continue;
-    if (c.TermMovedOn(term)) continue;  // term changed: can't expect low RPC counts
-    total2 = SumRpcCounts(c);
-    c.Event("RPCs for " + std::to_string(waits) + " entries: " + std::to_string(total2 - total1) + " (at most " +
-            std::to_string(p.Int("agree_max")) + ")");
-    if (total2 - total1 > p.Int("agree_max")) {
-      // The budget lets every start() and every commit advance send each
-      // follower one AppendEntries (merging sends is not required), so what
-      // trips it sends more than that: the advice holds for every such design.
-      c.Fail("too many RPCs (" + std::to_string(total2 - total1) + ") for " + std::to_string(waits) +
-             " entries (at most " + std::to_string(p.Int("agree_max")) +
-             ", room for one AppendEntries per follower for each start() and one more for each commit advance): "
-             "more than that means sends are repeated; resend to a follower only after its last send failed or "
-             "was refused, and send at most 10 heartbeats per second");
-    }
-    success = true;
-  }
-  if (!success) c.Fail("term changed too often");
-
-  // An idle leader sends heartbeats only: at most ~10 per second per follower.
-  c.SleepUnscaled(timing::kIdleWindow);  // NOT scaled: the budget is per 1 s
-  const int64_t total3 = SumRpcCounts(c);
-  c.Event("RPCs in 1 s of idleness: " + std::to_string(total3 - total2) + " (at most " +
-          std::to_string(p.Int("idle_max")) + ")");
-  if (total3 - total2 > p.Int("idle_max")) {
-    c.Fail("too many RPCs (" + std::to_string(total3 - total2) + ") for 1 second of idleness (at most " +
-           std::to_string(p.Int("idle_max")) + "; send at most 10 heartbeats per second)");
-  }
-  c.End();
-}
-
-RAFTLAB_REGISTER_SCENARIO({"rpc_count", "RPC counts for an election, a few agreements and 1 s idle are low",
-                           {ServersParam(3), ReliableParam(true),
-                            IntParam("election_max", 30, "RPCs allowed to elect the first leader"),
-                            IntParam("entries", 11, "Start()s after the first (MIT 11, dslabs 10)"),
-                            IntParam("waits", 10, "entries waited for and counted"),
-                            IntParam("agree_max", 42,
-                                     "RPCs allowed for the agreements ((10+1+3) x 3 in MIT; the catalogue allows "
-                                     "2 x starts x followers + followers, see config/raft_lab_test.yml)"),
-                            IntParam("idle_max", 60, "RPCs allowed in 1 s of idleness (3 x 20 in MIT)")},
-                           &RpcCount});
 
 // dslabs-cpp test 11 "Figure 8": a leader must not commit an entry from an
 // earlier term by counting replicas (Raft section 5.4.2); it becomes

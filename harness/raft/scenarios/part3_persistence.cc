@@ -1,9 +1,11 @@
 // Part 3, persistence: MIT 3C (persist 1-3, Figure 8, unreliable agreement,
 // Figure 8 unreliable, churn) and SJTU part 3's unreliable Figure 8 (the
 // crash-based Figure 8 on an unreliable network, 100 iterations), which
-// reuses `figure8` with other parameters.
+// reuses `figure8` with other parameters; and restart_vote, a trap for a
+// votedFor that is not persisted before the vote is granted.
 #include <algorithm>
 #include <atomic>
+#include <string>
 
 #include "harness/raft/cluster.h"
 #include "harness/raft/scenarios/common.h"
@@ -346,6 +348,67 @@ RAFTLAB_REGISTER_SCENARIO({"churn", "clients submit while servers disconnect, cr
                            {ServersParam(5), ReliableParam(true), IntParam("iterations", 20, "churn steps"),
                             IntParam("clients", 3, "client threads")},
                            &Churn});
+
+// A second leader of one term is found by ElectionSafety on any get_state()
+// answer, so the watch only has to ask everyone now and then. 10 ms polls
+// (NOT scaled: a poll period, not a deadline).
+constexpr Millis kWatchPoll{10};
+
+// Asks every live server for its state (each answer goes through the
+// fixture's Election Safety check) for `window`.
+void WatchElections(Cluster& c, Nanos window) {
+  const Nanos end = c.ctx().runtime().now() + window;
+  while (c.ctx().runtime().now() < end) {
+    for (int i = 0; i < c.n(); i++) c.GetState(i);
+    c.SleepUnscaled(kWatchPoll);
+  }
+}
+
+// restart_vote: 3 servers A, B, C. C is down from the start, so A and B
+// elect a leader L in term 1 with the vote of the other one, V. Then L is
+// cut off, V crashes and restarts (a correct V remembers its vote for L),
+// and C restarts beside V with term 0: C's first election is for term 1,
+// and C's timer starts `head_start_ms` before V's, so C usually asks V
+// before V times out itself. A V that forgot its vote grants it, and C
+// becomes a second leader of term 1 (Figure 2: votedFor is persistent
+// state, saved before the vote is granted). Each attempt is a fresh
+// cluster. Timing only decides whether the trap fires; a correct Raft
+// passes on any timing.
+void RestartVote(TestContext& ctx) {
+  const Params& p = ctx.params();
+  if (p.Int("servers") != 3) ctx.Fail("restart_vote needs servers: 3 (its trap has three roles)");
+  const ClusterOptions opts = OptionsFrom(p);
+  for (int64_t attempt = 1; attempt <= p.Int("attempts"); attempt++) {
+    Cluster c(ctx, opts);
+    c.Event("attempt " + std::to_string(attempt));
+    const int late = 2;
+    c.Crash(late);
+    const int leader = c.CheckOneLeader();
+    const int voter = 1 - leader;
+    // The trap works when this is the first election's term (late's first
+    // candidacy comes from the same starting term); otherwise it is inert.
+    c.Event("leader " + std::to_string(leader) + " in term " + std::to_string(c.GetState(leader).term));
+    // The leader alone on one side; the voter and the late server together.
+    c.Partition({{voter, late}, {leader}});
+    c.Crash(voter);
+    c.Restart(late);
+    c.SleepUnscaled(Millis(p.Int("head_start_ms")));
+    c.Restart(voter);
+    // A second leader of the leader's term fails the test inside GetState.
+    WatchElections(c, c.Scaled(Millis(p.Int("watch_ms"))));
+    // The two connected servers are a majority: they must elect someone.
+    c.CheckOneLeader();
+    c.End();
+  }
+}
+
+RAFTLAB_REGISTER_SCENARIO({"restart_vote",
+                           "a voter that crashes right after voting must not vote again in that term",
+                           {ServersParam(3), ReliableParam(true),
+                            IntParam("attempts", 5, "fresh clusters, each one trap"),
+                            IntParam("head_start_ms", 200, "the late server starts this long before the voter"),
+                            IntParam("watch_ms", 1500, "how long to watch for a second leader of term 1")},
+                           &RestartVote});
 
 }  // namespace
 }  // namespace raftlab::scenarios
