@@ -1,8 +1,10 @@
-// Part 3, persistence: MIT 3C (persist 1-3, Figure 8, unreliable agreement,
-// Figure 8 unreliable, churn) and SJTU part 3's unreliable Figure 8 (the
-// crash-based Figure 8 on an unreliable network, 100 iterations), which
-// reuses `figure8` with other parameters; and restart_vote, a trap for a
-// votedFor that is not persisted before the vote is granted.
+// Part 3, persistence: the tests with random schedules and retries, which
+// stay C++ (docs/STEPS.md): MIT 3C's Figure 8, unreliable agreement, Figure
+// 8 unreliable and churn, SJTU part 3's unreliable Figure 8 (the crash-based
+// Figure 8 on an unreliable network, 100 iterations, `figure8` with other
+// parameters), and restart_vote, a trap for a votedFor that is not
+// persisted before the vote is granted. MIT's persist 1-3 are `steps:` in
+// config/raft_lab_test.yml.
 #include <algorithm>
 #include <atomic>
 #include <string>
@@ -15,112 +17,6 @@ namespace raftlab::scenarios {
 namespace {
 
 using timing::kElectionTimeout;
-
-void CrashAndRestartAll(Cluster& c) {
-  for (int i = 0; i < c.n(); i++) c.Crash(i);
-  for (int i = 0; i < c.n(); i++) c.Restart(i);
-}
-
-// MIT TestPersist13C "basic persistence".
-void Persist1(TestContext& ctx) {
-  Cluster c(ctx, OptionsFrom(ctx.params()));
-  const int n = c.n();
-  c.One(IntCommand(11), n, true);
-
-  // Crash and restart everyone: the committed entry must survive.
-  CrashAndRestartAll(c);
-  c.One(IntCommand(12), n, true);
-
-  // Crash and restart the leader.
-  const int leader1 = c.CheckOneLeader();
-  c.Crash(leader1);
-  c.Restart(leader1);
-  c.One(IntCommand(13), n, true);
-
-  // The rest agree while the leader is down; it catches up after restarting.
-  const int leader2 = c.CheckOneLeader();
-  c.Crash(leader2);
-  c.One(IntCommand(14), n - 1, true);
-  c.Restart(leader2);
-  c.Wait(4, n, -1);  // wait for leader2 to join before crashing i3
-
-  // Same for a follower.
-  const int i3 = (c.CheckOneLeader() + 1) % n;
-  c.Crash(i3);
-  c.One(IntCommand(15), n - 1, true);
-  c.Restart(i3);
-  c.One(IntCommand(16), n, true);
-  c.End();
-}
-
-RAFTLAB_REGISTER_SCENARIO({"persist1", "committed entries survive crashes of everyone, the leader, a follower",
-                           {ServersParam(3), ReliableParam(true)}, &Persist1});
-
-// MIT TestPersist23C "more persistence".
-void Persist2(TestContext& ctx) {
-  const Params& p = ctx.params();
-  Cluster c(ctx, OptionsFrom(p));
-  const int n = c.n();
-  int64_t index = 1;
-  for (int64_t iters = 0; iters < p.Int("iterations"); iters++) {
-    c.One(IntCommand(10 + index), n, true);
-    index++;
-    const int leader1 = c.CheckOneLeader();
-
-    // Two followers crash; the other three agree without them.
-    c.Crash((leader1 + 1) % n);
-    c.Crash((leader1 + 2) % n);
-    c.One(IntCommand(10 + index), n - 2, true);
-    index++;
-
-    // The three that know the latest entry crash; the two that missed it
-    // restart, then one that knows it: the stale two must not win an
-    // election that would lose the committed entry.
-    c.Crash((leader1 + 0) % n);
-    c.Crash((leader1 + 3) % n);
-    c.Crash((leader1 + 4) % n);
-    c.Restart((leader1 + 1) % n);
-    c.Restart((leader1 + 2) % n);
-    c.Sleep(kElectionTimeout);
-    c.Restart((leader1 + 3) % n);
-    c.One(IntCommand(10 + index), n - 2, true);
-    index++;
-
-    c.Restart((leader1 + 4) % n);
-    c.Restart((leader1 + 0) % n);
-  }
-  c.One(IntCommand(1000), n, true);
-  c.End();
-}
-
-RAFTLAB_REGISTER_SCENARIO({"persist2", "servers that missed entries must not win elections after restarts",
-                           {ServersParam(5), ReliableParam(true), IntParam("iterations", 5, "crash rounds")},
-                           &Persist2});
-
-// MIT TestPersist33C "partitioned leader and one follower crash, leader restarts".
-void Persist3(TestContext& ctx) {
-  Cluster c(ctx, OptionsFrom(ctx.params()));
-  const int n = c.n();
-  c.One(IntCommand(101), n, true);
-
-  const int leader = c.CheckOneLeader();
-  c.Disconnect((leader + 2) % n);
-  c.One(IntCommand(102), n - 1, true);
-
-  // The leader and its follower crash; the partitioned server comes back.
-  c.Crash((leader + 0) % n);
-  c.Crash((leader + 1) % n);
-  c.Connect((leader + 2) % n);
-  c.Restart((leader + 0) % n);
-  c.One(IntCommand(103), n - 1, true);
-
-  c.Restart((leader + 1) % n);
-  c.One(IntCommand(104), n, true);
-  c.End();
-}
-
-RAFTLAB_REGISTER_SCENARIO({"persist3", "partitioned leader and one follower crash, leader restarts",
-                           {ServersParam(3), ReliableParam(true)}, &Persist3});
 
 // The Figure 8 schedule's sleep: mostly short, sometimes long (NOT scaled:
 // it shapes the fault pattern, it is not a deadline).
