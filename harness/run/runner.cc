@@ -189,8 +189,10 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
     r.message = CrashReason(out.term_signal);
   } else if (!written.ok()) {
     r.verdict = Verdict::kError;
-    r.message = fmt::format("the test process exited with code {} without writing a result ({})", out.exit_code,
-                            written.status().message());
+    r.message = fmt::format(
+        "the test process exited with code {} before the test finished, without writing a result ({}): does "
+        "your code call _exit() or quick_exit()? A Raft must never end the process",
+        out.exit_code, written.status().message());
   }
   if (!IsSuccess(r.verdict)) {
     r.log_tail = FailureLogTail(log_file, o);

@@ -3,11 +3,13 @@
 
 #include <cxxabi.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -152,6 +154,53 @@ class ScenarioRun {
   std::optional<Ending> ending_ GUARDED_BY(*mu_);
 };
 
+// Plugin code that calls exit() (or returns from a path that ends in it)
+// ends the test process mid-test. glibc's on_exit() handlers run first and
+// receive the status; this one writes the verdict so that the student reads
+// "your code called exit(0)" instead of "no result". Armed once the scenario
+// starts; every normal way out of the child is _exit(), which skips it.
+// Thread safety: the fields are written once before `armed` is set (release)
+// and read only after it is seen (acquire); the handler then runs on the
+// thread that called exit(), once (glibc runs exit handlers once).
+struct ExitGuard {
+  std::atomic<bool> armed{false};
+  TestResult* result = nullptr;
+  int result_fd = -1;
+  int timeline_fd = -1;
+  ChildTestContext* ctx = nullptr;
+  StudentLog* log = nullptr;
+  Runtime* rt = nullptr;
+  Nanos start{0};
+};
+ExitGuard g_exit_guard;
+
+void WriteTimelineToFdForExit(int fd, const ChildTestContext& ctx);
+
+void OnExitDuringTest(int status, void*) {
+  if (!g_exit_guard.armed.load(std::memory_order_acquire)) return;
+  TestResult& r = *g_exit_guard.result;
+  char name[32] = "";
+  ::pthread_getname_np(::pthread_self(), name, sizeof name);
+  const std::string thread = name;
+  const std::string where =
+      thread == "scenario"
+          ? "inside a call the test made into your code (make, start, get_state, snapshot or kill)"
+          : "on thread '" + thread + "'";
+  r.verdict = Verdict::kCrash;
+  r.message = fmt::format(
+      "your code called exit({}) {}: the test process ended there. A Raft must never end the process; report "
+      "a broken invariant with host->log and return",
+      status, where);
+  r.duration_s = std::chrono::duration<double>(g_exit_guard.rt->now() - g_exit_guard.start).count();
+  g_exit_guard.ctx->Event(r.message);
+  r.events = g_exit_guard.ctx->events(&r.events_dropped);
+  r.log_tail = g_exit_guard.log->Tail();
+  r.log_lines = g_exit_guard.log->lines();
+  g_exit_guard.ctx->timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
+  WriteTimelineToFdForExit(g_exit_guard.timeline_fd, *g_exit_guard.ctx);
+  Finish(r, g_exit_guard.result_fd);
+}
+
 }  // namespace
 
 namespace {
@@ -178,6 +227,10 @@ static void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
     done += static_cast<size_t>(w);
   }
 }
+
+namespace {
+void WriteTimelineToFdForExit(int fd, const ChildTestContext& ctx) { WriteTimelineToFd(fd, ctx); }
+}  // namespace
 
 std::string ForbiddenReportPath(const std::string& result_file) { return SiblingPath(result_file, "forbidden.txt"); }
 
@@ -334,6 +387,15 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   ChildTestContext ctx(*spec, r.seed, *rt, **plugin, o.timeout_scale, log->get(), start);
   ctx.Event(fmt::format("test {} (repetition {}), seed {}", spec->name, o.repetition, r.seed));
   for (const std::string& e : sandbox_events) ctx.Event(e);
+  g_exit_guard.result = &r;
+  g_exit_guard.result_fd = result_fd;
+  g_exit_guard.timeline_fd = timeline_fd;
+  g_exit_guard.ctx = &ctx;
+  g_exit_guard.log = log->get();
+  g_exit_guard.rt = rt.get();
+  g_exit_guard.start = start;
+  g_exit_guard.armed.store(true, std::memory_order_release);
+  ::on_exit(&OnExitDuringTest, nullptr);
   ScenarioRun run(*rt);
   std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(body_name, body, ctx)); });
   const Nanos grace = std::chrono::duration_cast<Nanos>(

@@ -153,6 +153,25 @@ TEST_F(HostileTest, CallingTheHostAfterKillIsNamed) {
   EXPECT_THAT(r.message, HasSubstr("peer 0 (incarnation 1) called persist_save after kill"));
 }
 
+// exit() in plugin code ends the test process; the verdict says so, with the
+// status, instead of "the result file is not a JSON object".
+TEST_F(HostileTest, ExitInPluginCodeIsNamedWithItsStatus) {
+  TestResult r = Run("cluster-start", RAFTLAB_HOSTILE_EXIT);
+  EXPECT_EQ(r.verdict, Verdict::kCrash) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("your code called exit(7) inside a call the test made into your code"));
+  EXPECT_EQ(r.exit_code, 0);  // the child wrote its result and ended normally
+}
+
+// A make() that blocks used to be found only by the test's timeout (125 s);
+// it is bounded like start() now.
+TEST_F(HostileTest, MakeThatNeverReturnsIsCaughtWithinSeconds) {
+  RunnerOptions o = Options(RAFTLAB_HOSTILE_HANG_MAKE);
+  o.timeout_scale = 0.2;  // watch 1 s, abandonment 3 s later, test timeout 24 s
+  TestResult r = Run("cluster-start", o);
+  EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("peer 0: make() has not returned after 1 s; make() must return at once"));
+}
+
 TEST_F(HostileTest, StuckScenarioThreadIsAbandonedAfterAFailure) {
   RunnerOptions o = Options(RAFTLAB_HOSTILE_HANG_START);
   o.timeout_scale = 0.2;  // watch 1 s, abandonment 3 s later, test timeout 24 s

@@ -257,7 +257,8 @@ TEST_F(RunnerTest, ChildExitingWithoutAResultIsAnError) {
   o.self_exe = "/bin/true";  // exits 0 and writes nothing
   TestResult r = Run("pass", "", &o);
   EXPECT_EQ(r.verdict, Verdict::kError);
-  EXPECT_THAT(r.message, HasSubstr("exited with code 0 without writing a result"));
+  EXPECT_THAT(r.message, HasSubstr("exited with code 0 before the test finished, without writing a result"));
+  EXPECT_THAT(r.message, HasSubstr("_exit() or quick_exit()"));
 }
 
 TEST_F(RunnerTest, RunsContinueAfterACrash) {
