@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/run/child_process.h"
+#include "harness/run/plugin_symbolizer.h"
 #include "harness/run/stack_dump.h"
 #include "harness/scenario/student_log.h"
 #include "harness/run/test_child.h"
@@ -131,7 +132,14 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   std::string analysis, dump;
   child.on_timeout = [&](pid_t pid) {
     analysis = AnalyseHangNow(rt_, pid, o.hang_sample_interval);
+    // Where the plugin's private copies are (the child is still alive), so
+    // that their frames can be named against the plugin file.
+    std::string maps;
+    if (std::ifstream f("/proc/" + std::to_string(pid) + "/maps"); f) {
+      maps.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
     dump = DumpThreadStacks(rt_, pid, o.stack_tool_timeout);
+    dump = SymbolizePluginFrames(rt_, dump, maps, o.plugin_path, o.stack_tool_timeout);
   };
 
   child.cancel = hooks.cancel;
