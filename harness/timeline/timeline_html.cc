@@ -71,29 +71,35 @@ int PeerCount(const TimelineData& d) {
   return n;
 }
 
-// Per peer, the intervals it was not connected to every other peer. Mirrors
-// labrpc's Mesh: each peer is in a group (-1: cut off); Connect and a
-// restart put it in group 0, Disconnect and a crash cut it off, a partition
-// numbers its groups from 0 and cuts off the peers it does not list.
+// Per peer, the intervals it was not connected to every other live peer.
+// Mirrors labrpc's Mesh: each peer is in a group (-1: cut off); Connect and
+// a restart put it in group 0, Disconnect and a crash cut it off, a
+// partition numbers its groups from 0 and cuts off the peers it does not
+// list. A crashed peer has no band (its lane has ended) and does not count
+// against the others: a peer that reaches every peer that is up is not
+// banded, however many are down.
 nlohmann::json NetworkBands(const TimelineData& d, int n, double end_s) {
   nlohmann::json bands = nlohmann::json::array();
   std::vector<int> group(static_cast<size_t>(n), 0);
+  std::vector<bool> up(static_cast<size_t>(n), true);
   std::vector<std::string> label(static_cast<size_t>(n));
   std::vector<double> since(static_cast<size_t>(n), 0);
   auto relabel = [&](double t, bool final) {
     for (int p = 0; p < n; p++) {
       std::string l;
-      if (!final) {
+      if (!final && up[static_cast<size_t>(p)]) {
         if (group[static_cast<size_t>(p)] < 0) {
           l = "disconnected";
         } else {
           std::string members;
-          int count = 0;
+          int count = 0, live = 0;
           for (int q = 0; q < n; q++) {
+            if (!up[static_cast<size_t>(q)]) continue;
+            live++;
             if (group[static_cast<size_t>(q)] != group[static_cast<size_t>(p)]) continue;
             members += (count++ ? "," : "") + std::to_string(q);
           }
-          if (count < n) l = "partition {" + members + "}";
+          if (count < live) l = "partition {" + members + "}";
         }
       }
       if (label[static_cast<size_t>(p)] == l) continue;
@@ -111,10 +117,12 @@ nlohmann::json NetworkBands(const TimelineData& d, int n, double end_s) {
       case TimelineKind::kConnect:
       case TimelineKind::kRestart:
         if (peer_ok) group[static_cast<size_t>(e.peer)] = 0;
+        if (peer_ok && e.kind == TimelineKind::kRestart) up[static_cast<size_t>(e.peer)] = true;
         break;
       case TimelineKind::kDisconnect:
       case TimelineKind::kCrash:
         if (peer_ok) group[static_cast<size_t>(e.peer)] = -1;
+        if (peer_ok && e.kind == TimelineKind::kCrash) up[static_cast<size_t>(e.peer)] = false;
         break;
       case TimelineKind::kPartition: {
         std::fill(group.begin(), group.end(), -1);

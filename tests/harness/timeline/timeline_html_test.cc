@@ -93,10 +93,30 @@ TEST(TimelineHtmlTest, BandsFollowTheMeshGroups) {
   d.events.push_back(Ev(4.0, TimelineKind::kFailure, -1, 0, "two leaders"));
   const std::string html = RenderTimelineHtml(d, {});
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1,2}","peer":2,"t0":1.0,"t1":2.0})"));
-  EXPECT_THAT(html, HasSubstr(R"({"label":"disconnected","peer":2,"t0":2.0,"t1":3.0})"));
+  // Crashed, peer 2 has no band: its lane ended.
+  EXPECT_THAT(html, Not(HasSubstr(R"("peer":2,"t0":2.0)")));
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1,2}","peer":2,"t0":3.0,"t1":4.0})"));
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1}","peer":1,"t0":2.0,"t1":3.0})"));
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {0}","peer":0,"t0":1.0,"t1":4.0})"));
+}
+
+// A crashed peer does not count against the others: two live peers that
+// reach each other are not banded while the third is down (a restart
+// connects; MIT's persistence tests crash most of the cluster).
+TEST(TimelineHtmlTest, CrashedPeersDoNotBandTheLiveOnes) {
+  TimelineData d;
+  d.peers = 3;
+  d.events.push_back(Ev(1.0, TimelineKind::kCrash, 0, 1));
+  d.events.push_back(Ev(1.5, TimelineKind::kCrash, 1, 1));
+  d.events.push_back(Ev(2.0, TimelineKind::kRestart, 1, 2));
+  d.events.push_back(Ev(2.5, TimelineKind::kDisconnect, 2, 0));
+  d.events.push_back(Ev(4.0, TimelineKind::kFailure, -1, 0, "no agreement"));
+  const std::string html = RenderTimelineHtml(d, {});
+  EXPECT_THAT(html, Not(HasSubstr(R"("label":"partition {1,2}")")));
+  EXPECT_THAT(html, Not(HasSubstr(R"("label":"partition {2}")")));
+  // Only the real cut: peer 2 disconnected, and so peer 1 alone among the live.
+  EXPECT_THAT(html, HasSubstr(R"({"label":"disconnected","peer":2,"t0":2.5,"t1":4.0})"));
+  EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1}","peer":1,"t0":2.5,"t1":4.0})"));
 }
 
 TEST(TimelineHtmlTest, IsSelfContainedAndCannotBeEndedByALogLine) {
