@@ -58,8 +58,14 @@ void RunCheckOneLeader(StepRun& r, const Step& s) {
   if (StepRun::Has(s, "same_as")) {
     const int want = r.Peer(s, "same_as");
     if (leader != want) {
-      c.Fail("leader changed from " + std::to_string(want) + " to " + std::to_string(leader) +
-             " even though there were no failures");
+      const std::string msg = "leader changed from " + std::to_string(want) + " to " + std::to_string(leader) +
+                              " even though there were no failures";
+      const Nanos stall = c.LongestStall();
+      if (stall < FixtureBase::kExcusingStall) c.Fail(msg);
+      // The test process itself was starved: so were the heartbeats.
+      c.Event("warning: " + msg + ", but the test process was not scheduled for " +
+              std::to_string(stall.count() / 1000000) +
+              " ms (an overloaded machine), so this is not held against the code under test");
     }
   }
   r.BindArg(s, "as", leader);
@@ -104,8 +110,14 @@ void RunCheckTerms(StepRun& r, const Step& s) {
                               " even though there were no failures";
       // MIT's TestInitialElection3A only warns: a correct Raft on a loaded
       // machine may time out once. SJTU and dslabs fail.
+      const Nanos stall = c.LongestStall();
       if (r.Bool(s, "warn", false)) {
         c.Event("warning: " + msg);
+      } else if (stall >= FixtureBase::kExcusingStall) {
+        // The test process itself was starved: so were the heartbeats.
+        c.Event("warning: " + msg + ", but the test process was not scheduled for " +
+                std::to_string(stall.count() / 1000000) +
+                " ms (an overloaded machine), so this is not held against the code under test");
       } else {
         c.Fail(msg + " (heartbeats must keep followers from timing out)");
       }

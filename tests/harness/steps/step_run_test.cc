@@ -26,6 +26,7 @@
 #include "harness/catalogue/config.h"
 #include "harness/plugin/loader.h"
 #include "runtime/real_runtime.h"
+#include "tests/harness/testing/jumping_runtime.h"
 #include "tests/harness/testing/test_util.h"
 
 namespace raftlab {
@@ -146,6 +147,22 @@ TEST_F(StepRunTest, RaftVerbsPassOnTheReference) {
   ASSERT_TRUE(ctx_->figures().has_value());
   EXPECT_EQ(ctx_->figures()->peers, 3);
   EXPECT_GE(ctx_->figures()->commands, 5);
+}
+
+// A quiet-period check does not blame the code under test for a stall of
+// the whole process: the clock jumps 1 s during one of the stall watch's
+// sleeps, and a term check that would fail (999 is never the term) is a
+// warning that says why.
+TEST_F(StepRunTest, AQuietPeriodCheckExcusesAStarvedProcess) {
+  auto jumping = std::make_unique<testing::JumpingRuntime>(std::chrono::seconds(1), "stall watch");
+  testing::JumpingRuntime* j = jumping.get();
+  rt_ = std::move(jumping);
+  j->Arm();
+  const std::string start = "      - cluster: 3\n      - check_one_leader: {as: leader}\n";
+  EXPECT_EQ(Run(start + "      - sleep: {ms: 100}\n      - check_terms: {same_as: 999}\n"), "");
+  EXPECT_TRUE(j->Jumped());
+  EXPECT_TRUE(HasEvent("warning: term changed from 999 to "));
+  EXPECT_TRUE(HasEvent("(an overloaded machine), so this is not held against the code under test"));
 }
 
 TEST_F(StepRunTest, ChecksFailWithTheScenarioMessagesAndTheStepsPlace) {
