@@ -71,6 +71,57 @@ std::optional<uint64_t> FileOffsetToVaddr(const std::string& path, uint64_t offs
   return std::nullopt;
 }
 
+std::vector<InlineChain> Addr2Line(Runtime& rt, const std::string& path, const std::vector<uint64_t>& vaddrs,
+                                   Nanos tool_timeout, std::string* problem) {
+  // One addr2line for every address: -a starts each address's group with
+  // the address, -f -C give demangled function names, -i the inline chain.
+  std::vector<InlineChain> groups;
+  if (vaddrs.empty()) return groups;
+  const std::string tool = FindInPath("addr2line");
+  if (tool.empty()) {
+    *problem = "addr2line (package binutils) is not installed: the plugin's frames are not named";
+    return std::vector<InlineChain>(vaddrs.size());
+  }
+  ChildSpec spec;
+  spec.exe = tool;
+  spec.args = {"-a", "-f", "-C", "-i", "-e", path};
+  for (uint64_t a : vaddrs) spec.args.push_back(fmt::format("0x{:x}", a));
+  spec.output_cap_bytes = kAddr2lineCapBytes;
+  spec.timeout = tool_timeout;
+  spec.limits.no_core_dumps = true;
+  auto run = RunChildProcess(rt, spec);
+  if (!run.ok() || run->timed_out || !run->exited || run->exit_code != 0) {
+    *problem = "addr2line could not read " + path + ": the plugin's frames are not named";
+    return std::vector<InlineChain>(vaddrs.size());
+  }
+  std::istringstream out(run->stdout_text);
+  std::string fn, where;
+  while (std::getline(out, fn)) {
+    if (fn.rfind("0x", 0) == 0) {
+      groups.emplace_back();
+    } else if (!groups.empty() && std::getline(out, where)) {
+      groups.back().emplace_back(fn, where);
+    }
+  }
+  groups.resize(vaddrs.size());
+  return groups;
+}
+
+std::string DescribeChain(const InlineChain& g) {
+  if (g.empty()) return "";
+  const bool named = g.front().first != "??";
+  const bool placed = g.back().second.rfind("??", 0) != 0;
+  if (!named && !placed) return "";
+  std::string text = named ? g.front().first : "??";
+  if (placed) text += " at " + g.back().second;
+  if (g.size() > 1) {
+    text += " (inlined:";
+    for (size_t j = g.size() - 1; j-- > 1;) text += fmt::format(" {} at {} ->", g[j].first, g[j].second);
+    text += " " + g.front().second + ")";
+  }
+  return text;
+}
+
 std::string SymbolizePluginFrames(Runtime& rt, const std::string& dump, const std::string& maps_text,
                                   const std::string& plugin_path, Nanos tool_timeout) {
   const std::vector<PluginMapping> maps = ParsePluginMappings(maps_text);
@@ -119,38 +170,8 @@ std::string SymbolizePluginFrames(Runtime& rt, const std::string& dump, const st
   for (size_t c = 0; c < bases.size(); c++) footer += fmt::format("  copy {} at 0x{:x}\n", c + 1, bases[c]);
   if (wanted.empty()) return dump + footer;
 
-  // One addr2line for every address: -a starts each address's group with
-  // the address, -f -C give demangled function names, -i the inline chain:
-  // pairs of (function, file:line), the first naming the real function with
-  // the innermost line, each next one the inlined function whose line it is.
-  std::vector<std::vector<std::pair<std::string, std::string>>> groups;
   std::string problem;
-  const std::string tool = FindInPath("addr2line");
-  if (tool.empty()) {
-    problem = "addr2line (package binutils) is not installed: the plugin's frames are not named";
-  } else {
-    ChildSpec spec;
-    spec.exe = tool;
-    spec.args = {"-a", "-f", "-C", "-i", "-e", plugin_path};
-    for (uint64_t a : wanted) spec.args.push_back(fmt::format("0x{:x}", a));
-    spec.output_cap_bytes = kAddr2lineCapBytes;
-    spec.timeout = tool_timeout;
-    spec.limits.no_core_dumps = true;
-    auto run = RunChildProcess(rt, spec);
-    if (!run.ok() || run->timed_out || !run->exited || run->exit_code != 0) {
-      problem = "addr2line could not read " + plugin_path + ": the plugin's frames are not named";
-    } else {
-      std::istringstream out(run->stdout_text);
-      std::string fn, where;
-      while (std::getline(out, fn)) {
-        if (fn.rfind("0x", 0) == 0) {
-          groups.emplace_back();
-        } else if (!groups.empty() && std::getline(out, where)) {
-          groups.back().emplace_back(fn, where);
-        }
-      }
-    }
-  }
+  const std::vector<InlineChain> groups = Addr2Line(rt, plugin_path, wanted, tool_timeout, &problem);
 
   std::string result;
   size_t k = 0;
@@ -158,19 +179,9 @@ std::string SymbolizePluginFrames(Runtime& rt, const std::string& dump, const st
   for (size_t i = 0; i < lines.size(); i++) {
     result += lines[i];
     if (lookups[i]) {
-      const auto* g = k < groups.size() && !groups[k].empty() ? &groups[k] : nullptr;
-      const bool named = g && g->front().first != "??";
-      const bool placed = g && g->back().second.rfind("??", 0) != 0;
-      if (named || placed) {
-        std::string text = fmt::format("  <- your plugin (copy {}): {}", lookups[i]->copy + 1,
-                                       named ? g->front().first : "??");
-        if (placed) text += " at " + g->back().second;
-        if (g->size() > 1) {
-          text += " (inlined:";
-          for (size_t j = g->size() - 1; j-- > 1;) text += fmt::format(" {} at {} ->", (*g)[j].first, (*g)[j].second);
-          text += " " + g->front().second + ")";
-        }
-        result += text;
+      const std::string named = k < groups.size() ? DescribeChain(groups[k]) : "";
+      if (!named.empty()) {
+        result += fmt::format("  <- your plugin (copy {}): {}", lookups[i]->copy + 1, named);
       } else {
         result += fmt::format("  <- your plugin (copy {}) at 0x{:x}", lookups[i]->copy + 1, lookups[i]->vaddr);
         any_unnamed = true;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/runtime.h"
@@ -36,6 +37,21 @@ std::vector<PluginMapping> ParsePluginMappings(const std::string& maps_text);
 // (the PT_LOAD segment that holds it), or nullopt when the file cannot be
 // read or no segment holds it.
 std::optional<uint64_t> FileOffsetToVaddr(const std::string& path, uint64_t offset);
+
+// One address's answer from addr2line -i: pairs of (function, file:line),
+// the first naming the real function with the innermost line, each next one
+// the inlined function whose line it is. Empty when addr2line said nothing.
+using InlineChain = std::vector<std::pair<std::string, std::string>>;
+
+// Runs addr2line once for every address of `vaddrs` (addresses in the ELF
+// file at `path`). On failure (addr2line missing, unreadable file) returns
+// empty chains and says why in *problem.
+std::vector<InlineChain> Addr2Line(Runtime& rt, const std::string& path, const std::vector<uint64_t>& vaddrs,
+                                   Nanos tool_timeout, std::string* problem);
+
+// "fn at file:line (inlined: g at file:line -> file:line)", or "" when the
+// chain names nothing (no symbols, no debug information).
+std::string DescribeChain(const InlineChain& chain);
 
 // `dump` (eu-stack's or gdb's text) with every frame whose address lies in
 // a plugin copy annotated "<function> at <file>:<line>" (and the inline

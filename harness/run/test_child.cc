@@ -23,6 +23,7 @@
 
 #include "harness/catalogue/config.h"
 #include "harness/plugin/loader.h"
+#include "harness/run/crash_report.h"
 #include "harness/scenario/result.h"
 #include "harness/scenario/student_log.h"
 #include "harness/scenario/test_context.h"
@@ -331,6 +332,11 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   // (the run then has no picture, nothing else changes).
   const int timeline_fd =
       ::open(SiblingPath(o.result_file, "timeline.json").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A crash's backtrace goes beside the result (crash_report.h); without the
+  // file a crash is still reported, by its signal alone.
+  const int crash_fd =
+      ::open(CrashReportPath(o.result_file).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (crash_fd >= 0) (void)InstallCrashReporter(crash_fd);
   std::vector<std::string> sandbox_events;
 #if RAFTLAB_HAVE_SANDBOX
   if (sandboxed) {
