@@ -16,6 +16,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <system_error>
 
@@ -216,9 +217,12 @@ std::string SiblingPath(const std::string& result_file, const std::string& name)
 // before the sandbox, which forbids creating files later), from offset 0.
 // The parent draws timeline.html from it (runner.cc). Best effort: a short
 // write leaves a file the parent rejects, and the run has no picture.
+static std::mutex g_timeline_write_mu;  // the periodic flush, the last write and an exit() share the file
+
 static void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
   if (fd < 0) return;
   const std::string json = TimelineToJson(ctx.timeline_data());
+  std::lock_guard<std::mutex> l(g_timeline_write_mu);
   if (::ftruncate(fd, 0) != 0) return;
   size_t done = 0;
   while (done < json.size()) {
@@ -404,6 +408,19 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   ::on_exit(&OnExitDuringTest, nullptr);
   ScenarioRun run(*rt);
   std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(body_name, body, ctx)); });
+  // The record so far, every half second: a run that dies (a crash, a kill
+  // at the time limit) still leaves the parent a picture up to then.
+  std::atomic<bool> flushing{true};
+  std::unique_ptr<Thread> flusher = rt->spawn("timeline flush", [&] {
+    while (flushing.load()) {
+      for (int i = 0; i < 5 && flushing.load(); i++) rt->sleep_for(std::chrono::milliseconds(100));
+      if (flushing.load()) WriteTimelineToFd(timeline_fd, ctx);
+    }
+  });
+  auto stop_flushing = [&] {
+    flushing.store(false);
+    flusher->join();
+  };
   const Nanos grace = std::chrono::duration_cast<Nanos>(
       std::chrono::duration<double>(kAbandonAfterFailure) * o.timeout_scale);
   std::optional<Ending> ending = run.Await(ctx, grace);
@@ -421,10 +438,12 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.events = ctx.events(&r.events_dropped);
     r.log_tail = (*log)->Tail();
     r.log_lines = (*log)->lines();
+    stop_flushing();
     WriteTimelineToFd(timeline_fd, ctx);
     Finish(r, result_fd);
   }
   thread->join();
+  stop_flushing();
 
   r.verdict = ending->verdict;
   r.message = ending->message;

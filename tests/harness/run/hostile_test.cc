@@ -14,6 +14,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "harness/catalogue/config.h"
@@ -164,6 +166,18 @@ TEST_F(HostileTest, ExitInPluginCodeIsNamedWithItsStatus) {
   EXPECT_EQ(r.verdict, Verdict::kCrash) << r.message;
   EXPECT_THAT(r.message, HasSubstr("your code called exit(7) inside a call the test made into your code"));
   EXPECT_EQ(r.exit_code, 0);  // the child wrote its result and ended normally
+}
+
+// A run killed at its time limit never writes its record at the end; the
+// child's flushes every half second still give the parent a timeline.
+TEST_F(HostileTest, ARunKilledAtItsTimeLimitStillHasATimeline) {
+  TestResult r = Run("cluster-overrun", RAFTLAB_HOSTILE_QUIET);
+  EXPECT_EQ(r.verdict, Verdict::kTimeout) << r.message;
+  ASSERT_FALSE(r.timeline_file.empty());
+  std::ifstream f(r.timeline_file);
+  const std::string html((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(html, HasSubstr("Lanes: peer 0, peer 0 #2, peer 1, peer 2."));
+  EXPECT_THAT(html, HasSubstr("timed out after 3 s"));
 }
 
 // A make() that blocks used to be found only by the test's timeout (125 s);
