@@ -395,6 +395,10 @@ std::string RenderHtml(const History& h, const CheckReport& report,
   out += "<h1>" + Esc(options.title) + ": <span class=\"verdict-" +
          std::string(CheckResultName(report.result)) + "\">" + verdict + "</span></h1>\n";
   out += "<pre class=\"summary\">" + Esc(report.Summary(h)) + "</pre>\n";
+  if (!options.timeline_link.empty()) {
+    out += "<p class=\"timeline-link\">What the servers did meanwhile (roles, crashes, partitions, every clerk "
+           "call): <a href=\"" + Esc(options.timeline_link) + "\">the run's timeline</a>.</p>\n";
+  }
   out += "<p class=\"legend\"><span style=\"background:#a5d6a7\">#n linearized prefix</span>"
          "<span style=\"background:#ef9a9a\">X could not be placed</span>"
          "<span style=\"border:2px solid #1565c0\">overlaps the red one</span>"

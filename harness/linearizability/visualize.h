@@ -35,6 +35,10 @@ namespace raftlab::lin {
 struct VisualizeOptions {
   std::string title = "raftlab linearizability check";  // e.g. the test name
   bool include_ok_keys = true;  // false: only illegal and unknown keys are drawn
+  // Non-empty: a link to the run's timeline page, relative to this page's
+  // folder (labtest writes both into the run folder: "timeline.html"). The
+  // only link the page may carry; it fetches nothing.
+  std::string timeline_link;
 };
 
 // The whole HTML document.

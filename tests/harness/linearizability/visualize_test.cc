@@ -58,7 +58,7 @@ TEST(VisualizeTest, WritesASelfContainedFileNamingTheOffendingOperation) {
   Checked c = IllegalWithBands();
   ASSERT_EQ(c.r.result, CheckResult::kIllegal);
   const std::string dir = ::testing::TempDir();
-  StatusOr<std::string> path = WriteVisualizationToTemp(c.h, c.r, dir, {"TestPersistPartition4B", true});
+  StatusOr<std::string> path = WriteVisualizationToTemp(c.h, c.r, dir, {"TestPersistPartition4B", true, ""});
   ASSERT_TRUE(path.ok()) << path.status().ToString();
   ASSERT_TRUE(std::filesystem::exists(*path));
   EXPECT_EQ(std::filesystem::path(*path).extension(), ".html");
@@ -104,7 +104,7 @@ TEST(VisualizeTest, ExplainsAndLabelsTheFailingAndOverlappingOperations) {
   StatusOr<CheckReport> r = CheckHistory(h);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->result, CheckResult::kIllegal);
-  const std::string html = RenderHtml(h, *r, {"stale", true});
+  const std::string html = RenderHtml(h, *r, {"stale", true, ""});
   // The headline of the key: the prefix's state, the failing op, what it needs.
   EXPECT_NE(html.find("<p class=\"why\">After the "), std::string::npos) << html;
   EXPECT_NE(html.find("client 3's get(&quot;k&quot;) -&gt; (&quot;a&quot;, 1, OK)"), std::string::npos);
@@ -122,6 +122,16 @@ TEST(VisualizeTest, ExplainsAndLabelsTheFailingAndOverlappingOperations) {
   EXPECT_NE(html.find("put(&quot;k&quot;, &quot;c&quot;, 2) -&gt; OK</td><td>4.000000 ms</td><td>7.000000 ms</td>"),
             std::string::npos);
   EXPECT_NE(html.find("<td>#2 of the prefix</td>"), std::string::npos);
+}
+
+// The one link a page may carry: to the run's timeline, beside it.
+TEST(VisualizeTest, LinksToTheRunsTimelineWhenAsked) {
+  Checked c = IllegalWithBands();
+  EXPECT_EQ(RenderHtml(c.h, c.r, {"t", true, ""}).find("href="), std::string::npos);
+  VisualizeOptions o{"t", true, "timeline.html"};
+  const std::string html = RenderHtml(c.h, c.r, o);
+  EXPECT_NE(html.find("<a href=\"timeline.html\">the run's timeline</a>"), std::string::npos);
+  EXPECT_EQ(Count(html, "href="), 1);
 }
 
 TEST(VisualizeTest, IllegalKeyComesFirstAndOkKeysCanBeLeftOut) {

@@ -119,6 +119,27 @@ TEST(TimelineHtmlTest, CrashedPeersDoNotBandTheLiveOnes) {
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1}","peer":1,"t0":2.5,"t1":4.0})"));
 }
 
+// KV clerks' calls become one row per client: call, return (-1 when it never
+// returned) and the call's text; the run's end covers the last return.
+TEST(TimelineHtmlTest, ClerkCallsBecomeClientRows) {
+  TimelineData d;
+  d.peers = 3;
+  TimelineEvent put = Ev(0.5, TimelineKind::kClientOp, -1, 0, "put(\"k\", \"v\", 0) -> OK");
+  put.index = 2;
+  put.value = 750000;  // returned at 0.75 s
+  TimelineEvent get = Ev(0.6, TimelineKind::kClientOp, -1, 0, "get(\"k\") -> ErrMaybe");
+  get.index = 2;
+  get.value = -1;
+  TimelineEvent other = Ev(0.2, TimelineKind::kClientOp, -1, 0, "get(\"k\") -> ErrNoKey");
+  other.index = 0;
+  other.value = 2500000;  // the last thing that happened
+  d.events = {other, put, get};
+  const std::string html = RenderTimelineHtml(d, {});
+  EXPECT_THAT(html, HasSubstr(R"("clients":[{"c":0,"ops":[[0.2,2.5,"get(\"k\") -> ErrNoKey"]]},{"c":2,"ops":[[0.5,0.75,"put(\"k\", \"v\", 0) -> OK"],[0.6,-1.0,"get(\"k\") -> ErrMaybe"]]}])"));
+  EXPECT_THAT(html, HasSubstr(R"("end":2.5)"));
+  EXPECT_THAT(html, Not(HasSubstr(R"("k":"client_op")")));  // not repeated among the lanes' events
+}
+
 TEST(TimelineHtmlTest, IsSelfContainedAndCannotBeEndedByALogLine) {
   TimelineData d = SampleRun();
   d.events.push_back(Ev(3.9, TimelineKind::kLog, 0, 0, "</script><script>alert(1)</script>"));
