@@ -130,12 +130,19 @@ impl raftlab::Raft for Raft {
             raftlab::spawn(&host, "ticker", move || p.ticker())
         };
         // TODO(part2): start your applier thread here.
-        Ok(Raft { peer, threads: Mutex::new(&host, vec![ticker]) })
+        Ok(Raft {
+            peer,
+            threads: Mutex::new(&host, vec![ticker]),
+        })
     }
 
     fn start(&self, command: &[u8]) -> StartResult {
         let st = self.peer.mu.lock();
-        let r = StartResult { index: 0, term: st.current_term, is_leader: false };
+        let r = StartResult {
+            index: 0,
+            term: st.current_term,
+            is_leader: false,
+        };
         if st.role != Role::Leader || self.peer.killed() {
             return r; // not leader: is_leader = false
         }
@@ -226,7 +233,10 @@ impl Peer {
         // restart without having saved voted_for, you may vote twice in one
         // term.
         let _ = args;
-        RequestVoteReply { term: st.current_term, vote_granted: false }
+        RequestVoteReply {
+            term: st.current_term,
+            vote_granted: false,
+        }
     }
 
     fn handle_append_entries(&self, args: &AppendEntriesArgs) -> AppendEntriesReply {
@@ -239,7 +249,10 @@ impl Peer {
         //
         // Trap: persist before replying when the log or term changed.
         let _ = args;
-        AppendEntriesReply { term: st.current_term, success: false }
+        AppendEntriesReply {
+            term: st.current_term,
+            success: false,
+        }
     }
 
     // --- RPC senders (call WITHOUT holding mu) -----------------------------------
@@ -257,7 +270,11 @@ impl Peer {
     /// After it returns: lock mu, and check that you are still leader of
     /// args.term before you use the reply (replies can come back late, out
     /// of order, or from an older term).
-    fn send_append_entries(&self, peer: usize, args: &AppendEntriesArgs) -> Option<AppendEntriesReply> {
+    fn send_append_entries(
+        &self,
+        peer: usize,
+        args: &AppendEntriesArgs,
+    ) -> Option<AppendEntriesReply> {
         let reply = self.host.call(peer, APPEND_ENTRIES, &args.encode())?;
         AppendEntriesReply::decode(&reply)
     }
@@ -279,7 +296,8 @@ impl Peer {
             // Pick a random timeout (e.g. 300-600 ms) from host.random_range,
             // so that a seed replays the same run; the tester wants a new
             // leader within 5 s of a failure.
-            self.host.sleep_ns(self.host.random_range(50, 150) * MILLISECOND);
+            self.host
+                .sleep_ns(self.host.random_range(50, 150) * MILLISECOND);
         }
     }
 

@@ -41,7 +41,10 @@ impl RequestVoteArgs {
     /// None on malformed input.
     pub fn decode(b: &[u8]) -> Option<RequestVoteArgs> {
         let mut d = Decoder::new(b);
-        let a = RequestVoteArgs { term: d.get_i64(), candidate: d.get_i32() };
+        let a = RequestVoteArgs {
+            term: d.get_i64(),
+            candidate: d.get_i32(),
+        };
         if d.finish() {
             Some(a)
         } else {
@@ -59,7 +62,10 @@ impl RequestVoteReply {
     }
     pub fn decode(b: &[u8]) -> Option<RequestVoteReply> {
         let mut d = Decoder::new(b);
-        let r = RequestVoteReply { term: d.get_i64(), vote_granted: d.get_bool() };
+        let r = RequestVoteReply {
+            term: d.get_i64(),
+            vote_granted: d.get_bool(),
+        };
         if d.finish() {
             Some(r)
         } else {
@@ -79,7 +85,10 @@ impl AppendEntriesArgs {
     }
     pub fn decode(b: &[u8]) -> Option<AppendEntriesArgs> {
         let mut d = Decoder::new(b);
-        let a = AppendEntriesArgs { term: d.get_i64(), leader: d.get_i32() };
+        let a = AppendEntriesArgs {
+            term: d.get_i64(),
+            leader: d.get_i32(),
+        };
         if d.finish() {
             Some(a)
         } else {
@@ -97,7 +106,10 @@ impl AppendEntriesReply {
     }
     pub fn decode(b: &[u8]) -> Option<AppendEntriesReply> {
         let mut d = Decoder::new(b);
-        let r = AppendEntriesReply { term: d.get_i64(), success: d.get_bool() };
+        let r = AppendEntriesReply {
+            term: d.get_i64(),
+            success: d.get_bool(),
+        };
         if d.finish() {
             Some(r)
         } else {

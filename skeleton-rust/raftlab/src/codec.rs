@@ -69,7 +69,11 @@ pub struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     pub fn new(data: &'a [u8]) -> Decoder<'a> {
-        Decoder { data, pos: 0, failed: false }
+        Decoder {
+            data,
+            pos: 0,
+            failed: false,
+        }
     }
 
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {

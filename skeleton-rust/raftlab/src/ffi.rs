@@ -68,7 +68,8 @@ pub struct raftlab_host {
     pub abi_minor: u32,
     pub reserved: u32,
     pub host_ctx: *mut c_void,
-    pub call: unsafe extern "C" fn(H, i32, *const c_char, *const u8, usize, *mut raftlab_sink) -> i32,
+    pub call:
+        unsafe extern "C" fn(H, i32, *const c_char, *const u8, usize, *mut raftlab_sink) -> i32,
     pub apply: unsafe extern "C" fn(H, *const raftlab_apply_msg) -> i32,
     pub persist_save: unsafe extern "C" fn(H, *const u8, usize, *const u8, usize),
     pub persist_read_state: unsafe extern "C" fn(H, *mut raftlab_sink),
@@ -113,7 +114,8 @@ pub struct raftlab_plugin {
     pub make: unsafe extern "C" fn(H, i32, i32) -> R,
     pub start: unsafe extern "C" fn(R, *const u8, usize, *mut i64, *mut i64, *mut i32),
     pub get_state: unsafe extern "C" fn(R, *mut i64, *mut i32),
-    pub handle_rpc: unsafe extern "C" fn(R, *const c_char, *const u8, usize, *mut raftlab_sink) -> i32,
+    pub handle_rpc:
+        unsafe extern "C" fn(R, *const c_char, *const u8, usize, *mut raftlab_sink) -> i32,
     pub snapshot: unsafe extern "C" fn(R, i64, *const u8, usize),
     pub persist_bytes: unsafe extern "C" fn(R) -> i64,
     pub kill: unsafe extern "C" fn(R),
@@ -147,10 +149,26 @@ mod tests {
             ("call", offset!(raftlab_host, call), 24),
             ("apply", offset!(raftlab_host, apply), 32),
             ("persist_save", offset!(raftlab_host, persist_save), 40),
-            ("persist_read_state", offset!(raftlab_host, persist_read_state), 48),
-            ("persist_read_snapshot", offset!(raftlab_host, persist_read_snapshot), 56),
-            ("persist_state_size", offset!(raftlab_host, persist_state_size), 64),
-            ("persist_snapshot_size", offset!(raftlab_host, persist_snapshot_size), 72),
+            (
+                "persist_read_state",
+                offset!(raftlab_host, persist_read_state),
+                48,
+            ),
+            (
+                "persist_read_snapshot",
+                offset!(raftlab_host, persist_read_snapshot),
+                56,
+            ),
+            (
+                "persist_state_size",
+                offset!(raftlab_host, persist_state_size),
+                64,
+            ),
+            (
+                "persist_snapshot_size",
+                offset!(raftlab_host, persist_snapshot_size),
+                72,
+            ),
             ("log", offset!(raftlab_host, log), 80),
             ("random_u64", offset!(raftlab_host, random_u64), 88),
             ("now_ns", offset!(raftlab_host, now_ns), 96),
@@ -164,13 +182,29 @@ mod tests {
             ("cond_new", offset!(raftlab_host, cond_new), 160),
             ("cond_free", offset!(raftlab_host, cond_free), 168),
             ("cond_wait", offset!(raftlab_host, cond_wait), 176),
-            ("cond_wait_until", offset!(raftlab_host, cond_wait_until), 184),
-            ("cond_notify_one", offset!(raftlab_host, cond_notify_one), 192),
-            ("cond_notify_all", offset!(raftlab_host, cond_notify_all), 200),
+            (
+                "cond_wait_until",
+                offset!(raftlab_host, cond_wait_until),
+                184,
+            ),
+            (
+                "cond_notify_one",
+                offset!(raftlab_host, cond_notify_one),
+                192,
+            ),
+            (
+                "cond_notify_all",
+                offset!(raftlab_host, cond_notify_all),
+                200,
+            ),
             ("killed", offset!(raftlab_host, killed), 208),
         ];
         for (name, got, want) in want {
-            assert_eq!(got, want, "raftlab_host.{} is at {} in Rust, {} in raftlab.h", name, got, want);
+            assert_eq!(
+                got, want,
+                "raftlab_host.{} is at {} in Rust, {} in raftlab.h",
+                name, got, want
+            );
         }
         assert_eq!(size_of::<raftlab_host>(), 216);
     }
@@ -187,10 +221,18 @@ mod tests {
             ("plugin.get_state", offset!(raftlab_plugin, get_state), 48),
             ("plugin.handle_rpc", offset!(raftlab_plugin, handle_rpc), 56),
             ("plugin.snapshot", offset!(raftlab_plugin, snapshot), 64),
-            ("plugin.persist_bytes", offset!(raftlab_plugin, persist_bytes), 72),
+            (
+                "plugin.persist_bytes",
+                offset!(raftlab_plugin, persist_bytes),
+                72,
+            ),
             ("plugin.kill", offset!(raftlab_plugin, kill), 80),
             ("plugin.destroy", offset!(raftlab_plugin, destroy), 88),
-            ("plugin.get_extension", offset!(raftlab_plugin, get_extension), 96),
+            (
+                "plugin.get_extension",
+                offset!(raftlab_plugin, get_extension),
+                96,
+            ),
             ("apply_msg.kind", offset!(raftlab_apply_msg, kind), 4),
             ("apply_msg.index", offset!(raftlab_apply_msg, index), 8),
             ("apply_msg.term", offset!(raftlab_apply_msg, term), 16),
@@ -200,7 +242,11 @@ mod tests {
             ("sink.write", offset!(raftlab_sink, write), 8),
         ];
         for (name, got, want) in want {
-            assert_eq!(got, want, "{} is at {} in Rust, {} in raftlab.h", name, got, want);
+            assert_eq!(
+                got, want,
+                "{} is at {} in Rust, {} in raftlab.h",
+                name, got, want
+            );
         }
         assert_eq!(size_of::<raftlab_plugin>(), 104);
         assert_eq!(size_of::<raftlab_apply_msg>(), 40);

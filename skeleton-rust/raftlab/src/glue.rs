@@ -100,7 +100,11 @@ impl PluginTable {
 
 /// The body of `raftlab_entry`: installs the panic hook, returns the table
 /// whatever the host's version (the loader names both when majors differ).
-pub fn entry(table: &'static PluginTable, _host_major: u32, _host_minor: u32) -> *const ffi::raftlab_plugin {
+pub fn entry(
+    table: &'static PluginTable,
+    _host_major: u32,
+    _host_minor: u32,
+) -> *const ffi::raftlab_plugin {
     crate::panic::install_hook();
     &table.0
 }
@@ -118,8 +122,10 @@ macro_rules! export_raft {
             host_abi_major: u32,
             host_abi_minor: u32,
         ) -> *const $crate::ffi::raftlab_plugin {
-            static TABLE: $crate::glue::PluginTable =
-                $crate::glue::PluginTable::new::<$ty>(concat!($name, "\0"), concat!($version, "\0"));
+            static TABLE: $crate::glue::PluginTable = $crate::glue::PluginTable::new::<$ty>(
+                concat!($name, "\0"),
+                concat!($version, "\0"),
+            );
             $crate::glue::entry(&TABLE, host_abi_major, host_abi_minor)
         }
     };
@@ -143,10 +149,18 @@ unsafe fn bytes<'a>(data: *const u8, len: usize) -> &'a [u8] {
     }
 }
 
-unsafe extern "C" fn make<T: Raft>(h: *const ffi::raftlab_host, me: i32, npeers: i32) -> *mut ffi::raftlab_raft {
+unsafe extern "C" fn make<T: Raft>(
+    h: *const ffi::raftlab_host,
+    me: i32,
+    npeers: i32,
+) -> *mut ffi::raftlab_raft {
     let host = Host::from_raw(h);
-    match catch(&host, "make", || T::make(host, me as usize, npeers as usize)) {
-        Some(Ok(raft)) => Box::into_raw(Box::new(Instance { host, raft })) as *mut ffi::raftlab_raft,
+    match catch(&host, "make", || {
+        T::make(host, me as usize, npeers as usize)
+    }) {
+        Some(Ok(raft)) => {
+            Box::into_raw(Box::new(Instance { host, raft })) as *mut ffi::raftlab_raft
+        }
         Some(Err(why)) => {
             host.log(crate::Level::Error, &format!("make: {}", why));
             ptr::null_mut()
@@ -164,15 +178,23 @@ unsafe extern "C" fn start<T: Raft>(
     is_leader: *mut i32,
 ) {
     let inst = instance::<T>(r);
-    let res = catch_or_abort(&inst.host, Boundary::Call("start"), || inst.raft.start(bytes(cmd, len)));
+    let res = catch_or_abort(&inst.host, Boundary::Call("start"), || {
+        inst.raft.start(bytes(cmd, len))
+    });
     *index = res.index;
     *term = res.term;
     *is_leader = res.is_leader as i32;
 }
 
-unsafe extern "C" fn get_state<T: Raft>(r: *mut ffi::raftlab_raft, term: *mut i64, is_leader: *mut i32) {
+unsafe extern "C" fn get_state<T: Raft>(
+    r: *mut ffi::raftlab_raft,
+    term: *mut i64,
+    is_leader: *mut i32,
+) {
     let inst = instance::<T>(r);
-    let (t, leader) = catch_or_abort(&inst.host, Boundary::Call("get_state"), || inst.raft.get_state());
+    let (t, leader) = catch_or_abort(&inst.host, Boundary::Call("get_state"), || {
+        inst.raft.get_state()
+    });
     *term = t;
     *is_leader = leader as i32;
 }
@@ -187,7 +209,9 @@ unsafe extern "C" fn handle_rpc<T: Raft>(
     let inst = instance::<T>(r);
     let name = std::ffi::CStr::from_ptr(method).to_string_lossy();
     let what = format!("handle_rpc(\"{}\")", name);
-    match catch(&inst.host, &what, || inst.raft.handle_rpc(&name, bytes(req, req_len))) {
+    match catch(&inst.host, &what, || {
+        inst.raft.handle_rpc(&name, bytes(req, req_len))
+    }) {
         Some(Ok(out)) => {
             if !out.is_empty() {
                 ((*reply).write)(reply, out.as_ptr(), out.len());
@@ -196,21 +220,33 @@ unsafe extern "C" fn handle_rpc<T: Raft>(
         }
         Some(Err(RpcError::UnknownMethod)) => ffi::RAFTLAB_ERR_UNKNOWN_METHOD,
         Some(Err(RpcError::Malformed)) => {
-            inst.host.log(crate::Level::Error, &format!("{}: malformed request ({} bytes)", what, req_len));
+            inst.host.log(
+                crate::Level::Error,
+                &format!("{}: malformed request ({} bytes)", what, req_len),
+            );
             ffi::RAFTLAB_ERR_INTERNAL
         }
         None => ffi::RAFTLAB_ERR_INTERNAL, // the panic was logged by catch()
     }
 }
 
-unsafe extern "C" fn snapshot<T: Raft>(r: *mut ffi::raftlab_raft, index: i64, data: *const u8, len: usize) {
+unsafe extern "C" fn snapshot<T: Raft>(
+    r: *mut ffi::raftlab_raft,
+    index: i64,
+    data: *const u8,
+    len: usize,
+) {
     let inst = instance::<T>(r);
-    catch_or_abort(&inst.host, Boundary::Call("snapshot"), || inst.raft.snapshot(index, bytes(data, len)));
+    catch_or_abort(&inst.host, Boundary::Call("snapshot"), || {
+        inst.raft.snapshot(index, bytes(data, len))
+    });
 }
 
 unsafe extern "C" fn persist_bytes<T: Raft>(r: *mut ffi::raftlab_raft) -> i64 {
     let inst = instance::<T>(r);
-    catch_or_abort(&inst.host, Boundary::Call("persist_bytes"), || inst.raft.persist_bytes())
+    catch_or_abort(&inst.host, Boundary::Call("persist_bytes"), || {
+        inst.raft.persist_bytes()
+    })
 }
 
 unsafe extern "C" fn kill<T: Raft>(r: *mut ffi::raftlab_raft) {

@@ -47,7 +47,8 @@ unsafe extern "C" fn vec_sink_write(this: *mut ffi::raftlab_sink, data: *const u
     let r = std::panic::catch_unwind(|| {
         // SAFETY: ctx was set to a live VecSink by with_sink, for this call only.
         let sink = unsafe { &mut *((*this).ctx as *mut VecSink) };
-        sink.bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(data, len) });
+        sink.bytes
+            .extend_from_slice(unsafe { std::slice::from_raw_parts(data, len) });
     });
     if r.is_err() {
         std::process::abort();
@@ -103,7 +104,14 @@ impl Host {
         let m = c_string(method);
         let h = self.h();
         let (ok, reply) = with_sink(|sink| unsafe {
-            (h.call)(self.raw, peer as i32, m.as_ptr(), req.as_ptr(), req.len(), sink)
+            (h.call)(
+                self.raw,
+                peer as i32,
+                m.as_ptr(),
+                req.as_ptr(),
+                req.len(),
+                sink,
+            )
         });
         if ok != 0 {
             Some(reply)
@@ -147,7 +155,13 @@ impl Host {
     /// current snapshot on every save.
     pub fn save(&self, state: &[u8], snapshot: &[u8]) {
         unsafe {
-            (self.h().persist_save)(self.raw, state.as_ptr(), state.len(), snapshot.as_ptr(), snapshot.len())
+            (self.h().persist_save)(
+                self.raw,
+                state.as_ptr(),
+                state.len(),
+                snapshot.as_ptr(),
+                snapshot.len(),
+            )
         }
     }
 

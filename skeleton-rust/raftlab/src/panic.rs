@@ -53,7 +53,11 @@ pub enum Boundary<'a> {
 }
 
 fn describe(payload: Box<dyn Any + Send>) -> String {
-    if let Some(text) = LAST_PANIC.try_with(|p| p.borrow_mut().take()).ok().flatten() {
+    if let Some(text) = LAST_PANIC
+        .try_with(|p| p.borrow_mut().take())
+        .ok()
+        .flatten()
+    {
         return text;
     }
     if let Some(s) = payload.downcast_ref::<&str>() {

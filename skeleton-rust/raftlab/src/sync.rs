@@ -31,13 +31,20 @@ impl<T> Mutex<T> {
     pub fn new(host: &Host, value: T) -> Mutex<T> {
         let raw = unsafe { ((*host.raw()).mutex_new)(host.raw()) };
         assert!(!raw.is_null(), "raftlab: the host could not create a mutex");
-        Mutex { host: *host, raw, data: UnsafeCell::new(value) }
+        Mutex {
+            host: *host,
+            raw,
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// Blocks until the lock is held; unlocked when the guard drops.
     pub fn lock(&self) -> MutexGuard<'_, T> {
         unsafe { ((*self.host.raw()).mutex_lock)(self.host.raw(), self.raw) };
-        MutexGuard { mutex: self, _not_send: PhantomData }
+        MutexGuard {
+            mutex: self,
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -90,7 +97,10 @@ impl Condvar {
     /// Panics if the host cannot make a condition variable.
     pub fn new(host: &Host) -> Condvar {
         let raw = unsafe { ((*host.raw()).cond_new)(host.raw()) };
-        assert!(!raw.is_null(), "raftlab: the host could not create a condition variable");
+        assert!(
+            !raw.is_null(),
+            "raftlab: the host could not create a condition variable"
+        );
         Condvar { host: *host, raw }
     }
 
@@ -103,9 +113,18 @@ impl Condvar {
 
     /// As `wait`, but gives up at `deadline_ns`. The bool is true when the
     /// deadline passed.
-    pub fn wait_until<'a, T>(&self, guard: MutexGuard<'a, T>, deadline_ns: i64) -> (MutexGuard<'a, T>, bool) {
+    pub fn wait_until<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        deadline_ns: i64,
+    ) -> (MutexGuard<'a, T>, bool) {
         let r = unsafe {
-            ((*self.host.raw()).cond_wait_until)(self.host.raw(), self.raw, guard.mutex.raw, deadline_ns)
+            ((*self.host.raw()).cond_wait_until)(
+                self.host.raw(),
+                self.raw,
+                guard.mutex.raw,
+                deadline_ns,
+            )
         };
         (guard, r != 0)
     }

@@ -42,9 +42,15 @@ unsafe impl Sync for JoinHandle {}
 /// Starts a thread named `name` running `body` (MIT's `go func()`).
 /// Panics if the host cannot start it.
 pub fn spawn<F: FnOnce() + Send + 'static>(host: &Host, name: &str, body: F) -> JoinHandle {
-    let start = Box::into_raw(Box::new(Start { host: *host, name: name.to_string(), body: Box::new(body) }));
+    let start = Box::into_raw(Box::new(Start {
+        host: *host,
+        name: name.to_string(),
+        body: Box::new(body),
+    }));
     let c = c_string(name);
-    let raw = unsafe { ((*host.raw()).thread_start)(host.raw(), c.as_ptr(), trampoline, start as *mut c_void) };
+    let raw = unsafe {
+        ((*host.raw()).thread_start)(host.raw(), c.as_ptr(), trampoline, start as *mut c_void)
+    };
     if raw.is_null() {
         // The thread never ran: the closure is still ours to free.
         drop(unsafe { Box::from_raw(start) });

@@ -264,7 +264,11 @@ impl Core {
         self.persist_needed = true;
         self.reset_election_timer(now);
         for p in 0..self.npeers {
-            self.progress[p] = Progress { vote_granted: p == self.me, vote_pending: p != self.me, ..Progress::default() };
+            self.progress[p] = Progress {
+                vote_granted: p == self.me,
+                vote_pending: p != self.me,
+                ..Progress::default()
+            };
         }
         self.wakeups.peers = true;
         self.wakeups.ticker = true;
@@ -297,7 +301,12 @@ impl Core {
         for p in 0..self.npeers {
             // Figure 2: nextIndex starts at last log index + 1; an initial
             // empty AppendEntries (heartbeat) goes at once.
-            self.progress[p] = Progress { next: last + 1, send_due: now, heartbeat_due: now, ..Progress::default() };
+            self.progress[p] = Progress {
+                next: last + 1,
+                send_due: now,
+                heartbeat_due: now,
+                ..Progress::default()
+            };
         }
         self.progress[self.me].matched = last;
         self.wakeups.peers = true;
@@ -317,10 +326,16 @@ impl Core {
         if a.term > self.term {
             self.step_down(a.term, now);
         }
-        let mut reply = RequestVoteReply { term: self.term, vote_granted: false };
+        let mut reply = RequestVoteReply {
+            term: self.term,
+            vote_granted: false,
+        };
         // Figure 2, RequestVote rules 1 and 2.
         let may_vote = self.voted_for == NONE || self.voted_for == a.candidate;
-        if a.term == self.term && may_vote && self.candidate_up_to_date(a.last_log_index, a.last_log_term) {
+        if a.term == self.term
+            && may_vote
+            && self.candidate_up_to_date(a.last_log_index, a.last_log_term)
+        {
             if self.voted_for != a.candidate {
                 self.persist_needed = true;
             }
@@ -331,7 +346,13 @@ impl Core {
         reply
     }
 
-    pub fn on_request_vote_reply(&mut self, out: &Outgoing, args: &RequestVoteArgs, r: &RequestVoteReply, now: i64) {
+    pub fn on_request_vote_reply(
+        &mut self,
+        out: &Outgoing,
+        args: &RequestVoteArgs,
+        r: &RequestVoteReply,
+        now: i64,
+    ) {
         if r.term > self.term {
             self.step_down(r.term, now);
         } else if self.role == Role::Candidate && args.term == self.term && r.vote_granted {
@@ -350,7 +371,10 @@ impl Core {
         if self.role != Role::Leader {
             return (0, self.term, false);
         }
-        self.log.append(Entry { term: self.term, command });
+        self.log.append(Entry {
+            term: self.term,
+            command,
+        });
         self.persist_needed = true;
         let last = self.log.last_index();
         self.progress[self.me].matched = last;
@@ -385,7 +409,9 @@ impl Core {
             leader_commit: self.commit,
         };
         if with_entries && prev < self.log.last_index() {
-            a.entries = self.log.slice(prev + 1, self.timing.max_entries, self.timing.max_bytes);
+            a.entries = self
+                .log
+                .slice(prev + 1, self.timing.max_entries, self.timing.max_bytes);
         }
         a
     }
@@ -409,7 +435,14 @@ impl Core {
                 last_log_index: self.log.last_index(),
                 last_log_term: self.log.last_term(),
             };
-            return (Some(Outgoing { peer, seq, args: Args::Vote(args) }), now);
+            return (
+                Some(Outgoing {
+                    peer,
+                    seq,
+                    args: Args::Vote(args),
+                }),
+                now,
+            );
         }
         if self.role != Role::Leader {
             return (None, NEVER);
@@ -453,7 +486,14 @@ impl Core {
             self.next_seq += 1;
             let a = self.make_append(peer, false);
             self.progress[peer].heartbeat_due = now + heartbeat;
-            return (Some(Outgoing { peer, seq, args: Args::Append(a) }), now);
+            return (
+                Some(Outgoing {
+                    peer,
+                    seq,
+                    args: Args::Append(a),
+                }),
+                now,
+            );
         }
         let wake_at = if can_send_data {
             pr.send_due.min(pr.heartbeat_due)
@@ -468,7 +508,10 @@ impl Core {
         if a.term > self.term {
             self.step_down(a.term, now);
         }
-        let mut reply = AppendEntriesReply { term: self.term, ..AppendEntriesReply::default() };
+        let mut reply = AppendEntriesReply {
+            term: self.term,
+            ..AppendEntriesReply::default()
+        };
         // Figure 2, AppendEntries rule 1: reply false if term < currentTerm.
         if a.term < self.term {
             reply.x_len = self.log.last_index() + 1;
@@ -547,7 +590,9 @@ impl Core {
         if r.success {
             // max(): replies may come back out of order.
             let pr = &mut self.progress[out.peer];
-            pr.matched = pr.matched.max(args.prev_log_index + args.entries.len() as i64);
+            pr.matched = pr
+                .matched
+                .max(args.prev_log_index + args.entries.len() as i64);
             pr.next = pr.next.max(pr.matched + 1);
             self.maybe_advance_commit(now);
         } else {
@@ -578,7 +623,13 @@ impl Core {
             return;
         }
         let mut matches: Vec<i64> = (0..self.npeers)
-            .map(|p| if p == self.me { self.log.last_index() } else { self.progress[p].matched })
+            .map(|p| {
+                if p == self.me {
+                    self.log.last_index()
+                } else {
+                    self.progress[p].matched
+                }
+            })
             .collect();
         matches.sort_unstable_by(|a, b| b.cmp(a));
         let n = matches[self.majority() - 1];
@@ -609,7 +660,11 @@ impl Core {
         true
     }
 
-    pub fn handle_install_snapshot(&mut self, a: &InstallSnapshotArgs, now: i64) -> InstallSnapshotReply {
+    pub fn handle_install_snapshot(
+        &mut self,
+        a: &InstallSnapshotArgs,
+        now: i64,
+    ) -> InstallSnapshotReply {
         if a.term > self.term {
             self.step_down(a.term, now);
         }
@@ -702,7 +757,12 @@ impl Core {
             while self.applied < self.commit && out.len() < max_items {
                 self.applied += 1;
                 let e = self.log.at(self.applied);
-                out.push(ApplyItem { is_snapshot: false, index: self.applied, term: e.term, data: e.command.clone() });
+                out.push(ApplyItem {
+                    is_snapshot: false,
+                    index: self.applied,
+                    term: e.term,
+                    data: e.command.clone(),
+                });
             }
         }
         out

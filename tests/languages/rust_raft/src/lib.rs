@@ -58,9 +58,13 @@ impl raftlab::Raft for RustRaft {
     fn make(host: Host, me: usize, npeers: usize) -> Result<RustRaft, String> {
         let saved = host.read_state();
         let state = if saved.is_empty() {
-            PersistentState { voted_for: NONE, ..PersistentState::default() }
+            PersistentState {
+                voted_for: NONE,
+                ..PersistentState::default()
+            }
         } else {
-            decode_state(&saved).ok_or_else(|| format!("persisted Raft state is corrupt ({} bytes)", saved.len()))?
+            decode_state(&saved)
+                .ok_or_else(|| format!("persisted Raft state is corrupt ({} bytes)", saved.len()))?
         };
         if !saved.is_empty() {
             host.logf(
@@ -73,7 +77,14 @@ impl raftlab::Raft for RustRaft {
                 ),
             );
         }
-        let core = Core::new(me, npeers, Box::new(move || host.random_u64()), state, host.read_snapshot(), host.now_ns());
+        let core = Core::new(
+            me,
+            npeers,
+            Box::new(move || host.random_u64()),
+            state,
+            host.read_snapshot(),
+            host.now_ns(),
+        );
         let shared = Arc::new(Shared {
             host,
             me,
@@ -97,9 +108,15 @@ impl raftlab::Raft for RustRaft {
         {
             let mut g = shared.mu.lock();
             let s = Arc::clone(&shared);
-            g.threads.push(raftlab::spawn(&host, "raft-ticker", move || s.ticker_loop()));
+            g.threads
+                .push(raftlab::spawn(&host, "raft-ticker", move || {
+                    s.ticker_loop()
+                }));
             let s = Arc::clone(&shared);
-            g.threads.push(raftlab::spawn(&host, "raft-applier", move || s.applier_loop()));
+            g.threads
+                .push(raftlab::spawn(&host, "raft-applier", move || {
+                    s.applier_loop()
+                }));
             for p in (0..npeers).filter(|&p| p != me) {
                 shared.spawn_sender(&mut g, p);
             }
@@ -115,7 +132,11 @@ impl raftlab::Raft for RustRaft {
         }
         let (index, term, is_leader) = g.core.propose(command.to_vec(), s.host.now_ns());
         s.after_change(&mut g); // the entry is persisted before any sender ships it
-        StartResult { index, term, is_leader }
+        StartResult {
+            index,
+            term,
+            is_leader,
+        }
     }
 
     fn get_state(&self) -> (i64, bool) {
@@ -162,7 +183,13 @@ impl raftlab::Raft for RustRaft {
         }
         if !g.core.snapshot_to(index, snapshot.to_vec()) {
             let applied = g.core.last_applied();
-            s.host.logf(Level::Warn, format_args!("snapshot({}) ignored: only {} entries were applied", index, applied));
+            s.host.logf(
+                Level::Warn,
+                format_args!(
+                    "snapshot({}) ignored: only {} entries were applied",
+                    index, applied
+                ),
+            );
         }
         s.after_change(&mut g);
     }
@@ -201,7 +228,10 @@ impl Shared {
             return;
         }
         let s = Arc::clone(self);
-        g.threads.push(raftlab::spawn(&self.host, "raft-send", move || s.sender_loop(peer)));
+        g.threads
+            .push(raftlab::spawn(&self.host, "raft-send", move || {
+                s.sender_loop(peer)
+            }));
         g.senders[peer] += 1;
     }
 
@@ -247,7 +277,11 @@ impl Shared {
             g.core.tick(self.host.now_ns());
             self.after_change(&mut g);
             let at = g.core.next_tick_at();
-            g = if at == NEVER { self.tick_cv.wait(g) } else { self.tick_cv.wait_until(g, at).0 };
+            g = if at == NEVER {
+                self.tick_cv.wait(g)
+            } else {
+                self.tick_cv.wait_until(g, at).0
+            };
         }
     }
 
@@ -284,7 +318,11 @@ impl Shared {
             let out = match out {
                 Some(out) => out,
                 None => {
-                    g = if wake_at == NEVER { cv.wait(g) } else { cv.wait_until(g, wake_at).0 };
+                    g = if wake_at == NEVER {
+                        cv.wait(g)
+                    } else {
+                        cv.wait_until(g, wake_at).0
+                    };
                     continue;
                 }
             };
@@ -314,18 +352,22 @@ impl Shared {
 
     fn deliver_reply(&self, g: &mut MutexGuard<'_, Inner>, out: &Outgoing, bytes: &[u8], now: i64) {
         let ok = match &out.args {
-            Args::Vote(a) => RequestVoteReply::decode(bytes).map(|r| g.core.on_request_vote_reply(out, a, &r, now)),
-            Args::Append(a) => {
-                AppendEntriesReply::decode(bytes).map(|r| g.core.on_append_entries_reply(out, a, &r, now))
-            }
-            Args::Snapshot(a) => {
-                InstallSnapshotReply::decode(bytes).map(|r| g.core.on_install_snapshot_reply(out, a, &r, now))
-            }
+            Args::Vote(a) => RequestVoteReply::decode(bytes)
+                .map(|r| g.core.on_request_vote_reply(out, a, &r, now)),
+            Args::Append(a) => AppendEntriesReply::decode(bytes)
+                .map(|r| g.core.on_append_entries_reply(out, a, &r, now)),
+            Args::Snapshot(a) => InstallSnapshotReply::decode(bytes)
+                .map(|r| g.core.on_install_snapshot_reply(out, a, &r, now)),
         };
         if ok.is_none() {
             self.host.logf(
                 Level::Error,
-                format_args!("malformed {} reply from peer {} ({} bytes)", out.method(), out.peer, bytes.len()),
+                format_args!(
+                    "malformed {} reply from peer {} ({} bytes)",
+                    out.method(),
+                    out.peer,
+                    bytes.len()
+                ),
             );
             g.core.on_send_failed(out, now);
         }

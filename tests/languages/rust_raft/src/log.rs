@@ -22,7 +22,11 @@ pub struct Log {
 
 impl Log {
     pub fn new(snapshot_index: i64, snapshot_term: i64, entries: Vec<Entry>) -> Log {
-        Log { snapshot_index, snapshot_term, entries: entries.into() }
+        Log {
+            snapshot_index,
+            snapshot_term,
+            entries: entries.into(),
+        }
     }
     pub fn snapshot_index(&self) -> i64 {
         self.snapshot_index
@@ -53,7 +57,11 @@ impl Log {
 
     /// The entry at i; requires snapshot_index < i <= last_index.
     pub fn at(&self, i: i64) -> &Entry {
-        assert!(i > self.snapshot_index && i <= self.last_index(), "log index {} out of range", i);
+        assert!(
+            i > self.snapshot_index && i <= self.last_index(),
+            "log index {} out of range",
+            i
+        );
         &self.entries[(i - self.snapshot_index - 1) as usize]
     }
 
@@ -84,7 +92,8 @@ impl Log {
     pub fn truncate_from(&mut self, i: i64) {
         assert!(i > self.snapshot_index);
         if i <= self.last_index() {
-            self.entries.truncate((i - self.snapshot_index - 1) as usize);
+            self.entries
+                .truncate((i - self.snapshot_index - 1) as usize);
         }
     }
 

@@ -93,7 +93,10 @@ fn get_entries(d: &mut Decoder<'_>) -> Vec<Entry> {
             break;
         }
         let term = d.get_i64();
-        out.push(Entry { term, command: d.get_bytes().to_vec() });
+        out.push(Entry {
+            term,
+            command: d.get_bytes().to_vec(),
+        });
     }
     out
 }
@@ -128,7 +131,10 @@ impl RequestVoteReply {
     }
     pub fn decode(b: &[u8]) -> Option<Self> {
         let mut d = Decoder::new(b);
-        let v = RequestVoteReply { term: d.get_i64(), vote_granted: d.get_bool() };
+        let v = RequestVoteReply {
+            term: d.get_i64(),
+            vote_granted: d.get_bool(),
+        };
         done(&d, v)
     }
 }
@@ -152,7 +158,17 @@ impl AppendEntriesArgs {
         let prev_log_term = d.get_i64();
         let entries = get_entries(&mut d);
         let leader_commit = d.get_i64();
-        done(&d, AppendEntriesArgs { term, leader, prev_log_index, prev_log_term, entries, leader_commit })
+        done(
+            &d,
+            AppendEntriesArgs {
+                term,
+                leader,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            },
+        )
     }
 }
 
@@ -196,7 +212,16 @@ impl InstallSnapshotArgs {
         let last_included_index = d.get_i64();
         let last_included_term = d.get_i64();
         let data = Arc::new(d.get_bytes().to_vec());
-        done(&d, InstallSnapshotArgs { term, leader, last_included_index, last_included_term, data })
+        done(
+            &d,
+            InstallSnapshotArgs {
+                term,
+                leader,
+                last_included_index,
+                last_included_term,
+                data,
+            },
+        )
     }
 }
 
@@ -247,5 +272,14 @@ pub fn decode_state(b: &[u8]) -> Option<PersistentState> {
     let snapshot_index = d.get_i64();
     let snapshot_term = d.get_i64();
     let entries = get_entries(&mut d);
-    done(&d, PersistentState { term, voted_for, snapshot_index, snapshot_term, entries })
+    done(
+        &d,
+        PersistentState {
+            term,
+            voted_for,
+            snapshot_index,
+            snapshot_term,
+            entries,
+        },
+    )
 }
