@@ -76,15 +76,15 @@ pub struct PluginTable(ffi::raftlab_plugin);
 unsafe impl Sync for PluginTable {}
 
 impl PluginTable {
-    /// `name` and `version` must end with a NUL (the macro adds it).
-    pub const fn new<T: Raft>(name: &'static str, version: &'static str) -> PluginTable {
+    /// `name` and `version`: static NUL-terminated strings (export_raft! makes them).
+    pub const fn new<T: Raft>(name: *const c_char, version: *const c_char) -> PluginTable {
         PluginTable(ffi::raftlab_plugin {
             struct_size: std::mem::size_of::<ffi::raftlab_plugin>() as u32,
             abi_major: ffi::RAFTLAB_ABI_MAJOR,
             abi_minor: ffi::RAFTLAB_ABI_MINOR,
             reserved: 0,
-            name: name.as_ptr() as *const c_char,
-            version: version.as_ptr() as *const c_char,
+            name,
+            version,
             make: make::<T>,
             start: start::<T>,
             get_state: get_state::<T>,
@@ -123,8 +123,8 @@ macro_rules! export_raft {
             host_abi_minor: u32,
         ) -> *const $crate::ffi::raftlab_plugin {
             static TABLE: $crate::glue::PluginTable = $crate::glue::PluginTable::new::<$ty>(
-                concat!($name, "\0"),
-                concat!($version, "\0"),
+                concat!($name, "\0").as_ptr() as *const ::std::os::raw::c_char,
+                concat!($version, "\0").as_ptr() as *const ::std::os::raw::c_char,
             );
             $crate::glue::entry(&TABLE, host_abi_major, host_abi_minor)
         }
