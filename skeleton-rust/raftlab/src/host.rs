@@ -42,14 +42,15 @@ unsafe extern "C" fn vec_sink_write(this: *mut ffi::raftlab_sink, data: *const u
     if len == 0 || data.is_null() {
         return;
     }
+    // SAFETY: ctx was set to a live VecSink by with_sink, for this call
+    // only; data holds len bytes (raftlab.h), borrowed for the call.
+    let sink = &mut *((*this).ctx as *mut VecSink);
+    let bytes = std::slice::from_raw_parts(data, len);
     // A panic must not unwind into C: extend_from_slice can only fail on
     // capacity overflow, which is a bug worth stopping for.
-    let r = std::panic::catch_unwind(|| {
-        // SAFETY: ctx was set to a live VecSink by with_sink, for this call only.
-        let sink = unsafe { &mut *((*this).ctx as *mut VecSink) };
-        sink.bytes
-            .extend_from_slice(unsafe { std::slice::from_raw_parts(data, len) });
-    });
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sink.bytes.extend_from_slice(bytes)
+    }));
     if r.is_err() {
         std::process::abort();
     }

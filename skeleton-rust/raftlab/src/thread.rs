@@ -24,7 +24,7 @@ struct Start {
 
 unsafe extern "C" fn trampoline(arg: *mut c_void) {
     // SAFETY: arg is the Box leaked by spawn, handed to exactly this thread.
-    let start = unsafe { Box::from_raw(arg as *mut Start) };
+    let start = Box::from_raw(arg as *mut Start);
     let Start { host, name, body } = *start;
     catch_or_abort(&host, Boundary::Thread(&name), body);
 }
