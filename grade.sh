@@ -23,7 +23,10 @@ A SUBMISSION is either
   - a plugin file (.so): graded as is, or
   - a source folder laid out like skeleton/ (a CMakeLists.txt that builds a
     .so): built with its CMake in a scratch folder, with RAFTLAB_INCLUDE_DIR
-    pointing at this tree's include/ (libraft.so, else the first .so built).
+    pointing at this tree's include/ (libraft.so, else the first .so built), or
+  - a source folder laid out like skeleton-rust/ (a Cargo.toml at its root,
+    and no CMakeLists.txt): built with `cargo build --release --offline`,
+    the target folder in the scratch folder (libraft.so, else the first .so).
     A build failure, or a build running over 15 minutes, is that student's
     result (score 0, reason "build failed"); the output is kept in build.log.
 The student's name is the file name without .so, or the folder name.
@@ -209,7 +212,8 @@ STUDENTS=()
 for sub in "${SUBMISSIONS[@]}"; do
   sub="${sub%/}"
   if [[ -d "$sub" ]]; then
-    [[ -f "$sub/CMakeLists.txt" ]] || die_usage "'$sub' is a folder without CMakeLists.txt (expected a layout like skeleton/)"
+    [[ -f "$sub/CMakeLists.txt" || -f "$sub/Cargo.toml" ]] ||
+      die_usage "'$sub' is a folder without CMakeLists.txt or Cargo.toml (expected a layout like skeleton/ or skeleton-rust/)"
     name="$(basename "$sub")"
   elif [[ -f "$sub" ]]; then
     name="$(basename "$sub")"
@@ -366,6 +370,9 @@ fi
 BUILD_TIMEOUT_S=900
 TIMEOUT=""
 if command -v timeout > /dev/null; then TIMEOUT="timeout $BUILD_TIMEOUT_S"; fi
+# cargo for Rust submissions: on PATH, else rustup's default place.
+CARGO="$(command -v cargo || true)"
+if [[ -z "$CARGO" && -x "${HOME:-/root}/.cargo/bin/cargo" ]]; then CARGO="${HOME:-/root}/.cargo/bin/cargo"; fi
 
 # Writes DONE (finished) or ERROR (not finished: retried next time) last.
 finish() {  # dir outcome reason labtest_exit
@@ -387,16 +394,29 @@ grade_one() {
     rm -rf "$bdir"
     mkdir -p "$bdir"
     # A build that hangs (or a CMakeLists that loops) is stopped after BUILD_TIMEOUT_S.
-    if ! { $TIMEOUT cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-             "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
-           $TIMEOUT cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1; then
+    local built=0 sodir="$bdir" depth=2
+    if [[ -f "$sub/CMakeLists.txt" ]]; then
+      { $TIMEOUT cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
+        $TIMEOUT cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1 && built=1
+    elif [[ -z "$CARGO" ]]; then
+      echo "$PROG: cargo not found (bash scripts/setup.sh installs it): cannot build a Rust submission" \
+        > "$dir/build.log"
+    else
+      # skeleton-rust/: the glue crate travels inside the folder; no network.
+      $TIMEOUT "$CARGO" build --release --offline -j "$JOBS_PER_STUDENT" --manifest-path "$sub/Cargo.toml" \
+        --target-dir "$bdir" > "$dir/build.log" 2>&1 && built=1
+      sodir="$bdir/release"
+      depth=1
+    fi
+    if [[ "$built" -ne 1 ]]; then
       finish "$dir" build-failed "build failed (compiler output in $name/build.log)" ""
       echo "$name: build failed (see $dir/build.log)"
       return 0
     fi
     # The skeleton's libraft.so, else the first .so the build made.
-    plugin="$(find "$bdir" -maxdepth 2 -name 'libraft.so' -type f | head -n 1)"
-    [[ -n "$plugin" ]] || plugin="$(find "$bdir" -maxdepth 2 -name '*.so' -type f | sort | head -n 1)"
+    plugin="$(find "$sodir" -maxdepth "$depth" -name 'libraft.so' -type f | head -n 1)"
+    [[ -n "$plugin" ]] || plugin="$(find "$sodir" -maxdepth "$depth" -name '*.so' -type f | sort | head -n 1)"
     if [[ -z "$plugin" ]]; then
       finish "$dir" build-failed "the build made no .so (see $name/build.log)" ""
       echo "$name: build made no .so"

@@ -11,6 +11,12 @@ packages=(
   clang-14 elfutils gdb python3 jq patch
   chromium fonts-dejavu-core
 )
+# Rust plugins (skeleton-rust/, tests/languages/): Debian's cargo and rustc,
+# only when no cargo is present at all (a rustup toolchain in ~/.cargo/bin,
+# or on PATH, is used as it is; the crates need Rust 1.63, Debian 12's).
+if ! command -v cargo > /dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
+  packages+=(cargo rustc)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

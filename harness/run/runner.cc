@@ -33,7 +33,7 @@ constexpr bool kSanitized = false;
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 std::string CrashReason(int sig) {
-  if (sig == SIGABRT) return "crashed: SIGABRT (abort; an exception may have escaped your code)";
+  if (sig == SIGABRT) return "crashed: SIGABRT (abort; an exception or a panic may have escaped your code)";
   if (sig == SIGKILL) return "killed by SIGKILL (out of memory, or killed from outside)";
   return fmt::format("crashed: {} ({})", SignalName(sig), SignalDescription(sig));
 }

@@ -139,7 +139,8 @@ TEST_F(RunnerTest, SegfaultIsACrash) {
 TEST_F(RunnerTest, AbortIsACrash) {
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_ABORT);
   EXPECT_EQ(r.verdict, Verdict::kCrash);
-  EXPECT_THAT(r.message, HasSubstr("crashed: SIGABRT (abort; an exception may have escaped your code), in your "
+  EXPECT_THAT(r.message, HasSubstr("crashed: SIGABRT (abort; an exception or a panic may have escaped your "
+                                   "code), in your "
                                    "plugin: (anonymous namespace)::Make("));
 }
 
@@ -152,7 +153,7 @@ TEST_F(RunnerTest, ExceptionThroughTheCAbiIsACrashNamingIt) {
 TEST_F(RunnerTest, ExceptionOnAPluginThreadAborts) {
   TestResult r = Run("make-start", RAFTLAB_HOSTILE_THROW_THREAD);
   EXPECT_EQ(r.verdict, Verdict::kCrash);
-  EXPECT_THAT(r.message, HasSubstr("crashed: SIGABRT (abort; an exception may have escaped your code)"));
+  EXPECT_THAT(r.message, HasSubstr("crashed: SIGABRT (abort; an exception or a panic may have escaped your code)"));
   EXPECT_THAT(r.stderr_tail, Contains(HasSubstr("boom from a plugin thread")));
 }
 
