@@ -102,13 +102,13 @@ std::vector<Section> SymbolTable(const std::string& symbol) {
 const std::string kGccComment = std::string("GCC: (Debian 12.2.0-14) 12.2.0") + '\0';
 
 TEST(PluginLanguage, GoBuildInfoSectionMeansGo) {
-  EXPECT_EQ(DetectPluginLanguage(MakeImage({{".text"}, {".go.buildinfo", SHT_PROGBITS, "\xff Go buildinf:"}})),
+  EXPECT_EQ(DetectPluginLanguage(MakeImage({{".text", SHT_PROGBITS, ""}, {".go.buildinfo", SHT_PROGBITS, "\xff Go buildinf:"}})),
             PluginLanguage::kGo);
 }
 
 TEST(PluginLanguage, RustcLineInCommentMeansRust) {
   const std::string comment = kGccComment + "rustc version 1.63.0" + '\0';
-  EXPECT_EQ(DetectPluginLanguage(MakeImage({{".text"}, {".comment", SHT_PROGBITS, comment}})),
+  EXPECT_EQ(DetectPluginLanguage(MakeImage({{".text", SHT_PROGBITS, ""}, {".comment", SHT_PROGBITS, comment}})),
             PluginLanguage::kRust);
 }
 
