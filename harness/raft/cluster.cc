@@ -145,6 +145,7 @@ Cluster::StartResult Cluster::Start(int i, const Command& cmd) {
   if (!pin) return {};
   const Nanos bound = Scaled(timing::kHarnessCallBound);
   CallWatch watch(rt_, bound, [this, i, bound] {
+    ctx_.RequestStackDump("peer " + std::to_string(i) + "'s start() did not return");
     ReportFromOtherThread("peer " + std::to_string(i) + ": start() has not returned after " +
                           FormatSeconds(bound) + "; start() must return at once (never wait for "
                           "agreement, never call host->call or host->apply inside it, never hold your lock "
@@ -167,6 +168,7 @@ Cluster::State Cluster::GetState(int i) {
   if (!pin) return {};
   const Nanos bound = Scaled(timing::kHarnessCallBound);
   CallWatch watch(rt_, bound, [this, i, bound] {
+    ctx_.RequestStackDump("peer " + std::to_string(i) + "'s get_state() did not return");
     ReportFromOtherThread("peer " + std::to_string(i) + ": get_state() has not returned after " +
                           FormatSeconds(bound) + "; it is polled constantly and must never "
                           "block (is a lock held across an RPC or an apply?)");
@@ -194,6 +196,7 @@ bool Cluster::TakeSnapshot(int i) {
            .WithText("snapshot(" + std::to_string(index) + ") called by the test"));
   const Nanos bound = Scaled(timing::kHarnessCallBound);
   CallWatch watch(rt_, bound, [this, i, bound] {
+    ctx_.RequestStackDump("peer " + std::to_string(i) + "'s snapshot() did not return");
     ReportFromOtherThread("peer " + std::to_string(i) + ": snapshot() has not returned after " +
                           FormatSeconds(bound));
   });

@@ -85,6 +85,7 @@ StatusOr<std::shared_ptr<ClusterPeer>> ClusterPeer::Make(Cluster& cluster, int m
   // child gives up on the stuck scenario thread soon after.
   const Nanos bound = cluster.Scaled(timing::kHarnessCallBound);
   CallWatch watch(rt, bound, [&cluster, me, bound] {
+    cluster.ctx().RequestStackDump("peer " + std::to_string(me) + "'s make() did not return");
     cluster.ReportFromOtherThread("peer " + std::to_string(me) + ": make() has not returned after " +
                                   FormatSeconds(bound) +
                                   "; make() must return at once: start your timers and senders on threads "
@@ -155,7 +156,10 @@ void ClusterPeer::ApplierLoop() {
                                ") called by the harness's applier has not returned after " + FormatSeconds(bound) +
                                ": is your code holding the lock snapshot() needs while it calls host->apply? "
                                "(never hold your lock while applying)";
-      CallWatch watch(cluster_.rt_, bound, [c = &cluster_, late] { c->ReportFromOtherThread(late); });
+      CallWatch watch(cluster_.rt_, bound, [c = &cluster_, late, me = me_] {
+        c->ctx().RequestStackDump("peer " + std::to_string(me) + "'s snapshot() in the applier did not return");
+        c->ReportFromOtherThread(late);
+      });
       cluster_.Mark(TimelineEvent::Of(TimelineKind::kSnapshot, me_, incarnation_)
                         .WithIndex(item->index)
                         .WithText("snapshot(" + std::to_string(item->index) + ") by the applier"));
@@ -213,6 +217,7 @@ std::vector<std::string> ClusterPeer::Shutdown() {
   const raftlab_plugin* api = api_;
   raftlab_raft* raft = raft_;
   if (!RunBounded(rt, "kill " + who, [api, raft] { api->kill(raft); }, kill_bound)) {
+    cluster_.ctx().RequestStackDump(who + "'s kill() did not return");
     problems.push_back(who + " is a zombie: kill() did not return within " + FormatSeconds(kill_bound) +
                        " (kill() must stop and join every thread it started; check host->killed() in every "
                        "loop and never wait forever)");
@@ -226,6 +231,7 @@ std::vector<std::string> ClusterPeer::Shutdown() {
   }
   const size_t live = host_->LiveThreads();
   if (live > 0) {
+    cluster_.ctx().RequestStackDump(who + "'s threads still run after kill()");
     problems.push_back(who + " is a zombie: kill() returned but " + std::to_string(live) +
                        (live == 1 ? " thread it started is" : " threads it started are") +
                        " still running (join every thread before kill() returns)");

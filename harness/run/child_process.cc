@@ -287,6 +287,7 @@ StatusOr<ChildOutcome> RunChildProcess(Runtime& rt, const ChildSpec& spec) {
 
   ChildOutcome outcome;
   outcome.pid = pid;
+  if (spec.on_start) spec.on_start(pid);
   std::deque<std::string> stderr_tail;
   Stream streams[2];
   streams[0].pipe.reset(out_r.release());

@@ -57,6 +57,8 @@ struct ChildSpec {
   // Called with each complete output line as it arrives (-v passthrough).
   std::function<void(std::string_view line)> on_stdout_line;
   std::function<void(std::string_view line)> on_stderr_line;
+  // Called once, right after the child was started, with its pid.
+  std::function<void(pid_t pid)> on_start;
   // Called once when the timeout passes, while the child still runs (hang
   // analysis, stack dump); the child is SIGKILLed as a group afterwards.
   std::function<void(pid_t pid)> on_timeout;

@@ -126,10 +126,26 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   const int64_t cpu_limit_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(limit_s * o.cpu_factor)));
   child.limits.cpu_seconds = cpu_limit_s;
   child.limits.stack_bytes = o.thread_stack_bytes;
-  if (o.verbose && live_line) {
-    child.on_stdout_line = live_line;
-    child.on_stderr_line = live_line;
-  }
+  if (o.verbose && live_line) child.on_stdout_line = live_line;
+  // stderr: passed on with -v, and watched for the child's request for a
+  // stack dump (a zombie kill(), a call into the plugin that does not
+  // return): the stacks are taken at once, while the child still runs.
+  pid_t child_pid = 0;
+  std::string requested_dump;
+  child.on_start = [&child_pid](pid_t pid) { child_pid = pid; };
+  child.on_stderr_line = [&](std::string_view line) {
+    if (line.substr(0, kStackDumpRequestLine.size()) == kStackDumpRequestLine && requested_dump.empty() &&
+        child_pid > 0) {
+      std::string maps;
+      if (std::ifstream f("/proc/" + std::to_string(child_pid) + "/maps"); f) {
+        maps.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+      }
+      requested_dump = fmt::format("stacks taken because {}:\n{}", line.substr(kStackDumpRequestLine.size()),
+                                   SymbolizePluginFrames(rt_, DumpThreadStacks(rt_, child_pid, o.stack_tool_timeout),
+                                                         maps, o.plugin_path, o.stack_tool_timeout));
+    }
+    if (o.verbose && live_line) live_line(line);
+  };
   std::string analysis, dump;
   child.on_timeout = [&](pid_t pid) {
     analysis = AnalyseHangNow(rt_, pid, o.hang_sample_interval);
@@ -218,6 +234,10 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   if (std::error_code size_ec; fs::exists(CrashReportPath(result_file)) &&
                                fs::file_size(CrashReportPath(result_file), size_ec) == 0) {
     fs::remove(CrashReportPath(result_file), size_ec);  // no crash: no file
+  }
+  if (!requested_dump.empty() && r.stack_dump.empty()) {
+    r.stack_dump = requested_dump;
+    std::ofstream(dir / "stacks.txt") << requested_dump << "\n";
   }
   if (!IsSuccess(r.verdict)) {
     r.log_tail = FailureLogTail(log_file, o);

@@ -66,6 +66,10 @@ std::string CurrentExceptionType() {
 constexpr int64_t kSandboxedLogBytes = int64_t{8} << 20;
 
 // The result file, opened before the sandbox; -1 until then.
+// How long a child that asked for a stack dump (RequestStackDump) stays up
+// before it exits, so that the parent's eu-stack or gdb finds it alive.
+constexpr std::chrono::seconds kStackDumpGrace{3};
+
 [[noreturn]] void Finish(const TestResult& r, int result_fd) {
   Status s = WriteResultToFd(result_fd, r);
   if (!s.ok()) std::fprintf(stderr, "labtest child: %s\n", s.message().c_str());
@@ -440,6 +444,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.log_lines = (*log)->lines();
     stop_flushing();
     WriteTimelineToFd(timeline_fd, ctx);
+    if (ctx.stack_dump_requested()) rt->sleep_for(kStackDumpGrace);
     Finish(r, result_fd);
   }
   thread->join();
@@ -470,6 +475,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     ctx.timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
   }
   WriteTimelineToFd(timeline_fd, ctx);
+  if (ctx.stack_dump_requested()) rt->sleep_for(kStackDumpGrace);
   Finish(r, result_fd);
 }
 

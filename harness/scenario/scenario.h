@@ -133,7 +133,15 @@ class TestContext {
   // events (roles, crashes, partitions, applies, RPCs); null when the
   // context keeps none. Owned by the context.
   virtual TimelineRecord* timeline() { return nullptr; }
+  // Asks for every thread's stack now, because a call into the plugin is
+  // stuck (a zombie kill(), a start() that does not return): the test child
+  // tells its parent, which dumps the stacks while the process still runs
+  // (kStackDumpRequestLine). Never blocks; any thread; the first call counts.
+  virtual void RequestStackDump(const std::string& why) { (void)why; }
 };
+
+// The stderr line by which a test child asks its parent for a stack dump.
+inline constexpr std::string_view kStackDumpRequestLine = "raftlab: stack dump requested: ";
 
 using ScenarioFn = std::function<void(TestContext&)>;
 

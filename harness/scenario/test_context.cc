@@ -1,6 +1,8 @@
 // ChildTestContext (see test_context.h).
 #include "harness/scenario/test_context.h"
 
+#include <unistd.h>
+
 namespace raftlab {
 
 ChildTestContext::ChildTestContext(const TestSpec& spec, uint64_t seed, Runtime& rt, const PluginLibrary& plugin,
@@ -43,6 +45,20 @@ void ChildTestContext::ThrowIfFailed() {
 void ChildTestContext::Skip(const std::string& reason) {
   Event("skipped: " + reason);
   throw TestSkipped(reason);
+}
+
+void ChildTestContext::RequestStackDump(const std::string& why) {
+  if (dump_requested_.exchange(true)) return;
+  Event("stack dump requested: " + why);
+  // One line on stderr, written at once: the parent reads the child's stderr
+  // line by line and dumps the stacks when it sees this one.
+  std::string line(kStackDumpRequestLine);
+  line += why;
+  for (char& c : line) {
+    if (c == '\n') c = ' ';
+  }
+  line += '\n';
+  (void)!::write(2, line.data(), line.size());
 }
 
 void ChildTestContext::Event(const std::string& text) {

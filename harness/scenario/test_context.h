@@ -48,6 +48,10 @@ class ChildTestContext final : public TestContext {
   void StudentLog(int peer, int64_t term, int level, std::string_view text) override;
   void SetFigures(const Figures& f) override;
   TimelineRecord* timeline() override { return &timeline_; }
+  void RequestStackDump(const std::string& why) override;
+  // True once RequestStackDump was called: the child then waits a moment
+  // before it exits, so that the parent's dump finds it alive.
+  bool stack_dump_requested() const { return dump_requested_.load(); }
 
   // Marks the calling thread as the scenario thread.
   void BindScenarioThread() { scenario_thread_ = std::this_thread::get_id(); }
@@ -63,6 +67,7 @@ class ChildTestContext final : public TestContext {
  private:
   bool OnScenarioThread() const { return std::this_thread::get_id() == scenario_thread_; }
 
+  std::atomic<bool> dump_requested_{false};
   const TestSpec& spec_;
   const uint64_t seed_;
   Runtime& rt_;

@@ -151,6 +151,14 @@ TEST_F(HostileTest, KillThatNeverReturnsIsAZombie) {
   TestResult r = Run("cluster-life-one", RAFTLAB_HOSTILE_KILL_HANGS);
   EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
   EXPECT_THAT(r.message, HasSubstr("peer 0 is a zombie: kill() did not return within 5 s"));
+  // The child asked for the stacks while the zombie still ran: the plugin's
+  // kill() is named (eu-stack and gdb are set-up packages; without either
+  // the dump says so).
+  EXPECT_THAT(r.stack_dump, HasSubstr("stacks taken because peer 0's kill() did not return"));
+  if (r.stack_dump.find("no stack dump") == std::string::npos) {
+    EXPECT_THAT(r.stack_dump, HasSubstr("<- your plugin (copy "));
+    EXPECT_THAT(r.stack_dump, HasSubstr("Kill("));
+  }
 }
 
 TEST_F(HostileTest, CallingTheHostAfterKillIsNamed) {
@@ -198,6 +206,10 @@ TEST_F(HostileTest, StuckScenarioThreadIsAbandonedAfterAFailure) {
   EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
   EXPECT_THAT(r.message, HasSubstr("peer 0: start() has not returned after 1 s"));
   EXPECT_THAT(r.message, HasSubstr("the test thread was still blocked 3 s after this failure"));
+  EXPECT_THAT(r.stack_dump, HasSubstr("stacks taken because peer 0's start() did not return"));
+  if (r.stack_dump.find("no stack dump") == std::string::npos) {
+    EXPECT_THAT(r.stack_dump, HasSubstr("Start("));
+  }
 }
 
 // --- garbage applies: the apply checker's verdicts --------------------------
