@@ -6,7 +6,7 @@
 # tests, mutants, variants, benchmarks) and runs the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --main
 start=$(date +%s)
 cmake --preset default > /dev/null
 cmake --build --preset default --target labtest -j "$(nproc)"

@@ -2,20 +2,35 @@
 # setup.sh: installs the Debian 12 packages raftlab builds and tests with.
 # Idempotent: when every package is already installed it prints one line and
 # changes nothing. Needs root (or sudo) only when something is missing.
+#   bash scripts/setup.sh          everything scripts/test.sh needs
+#   bash scripts/setup.sh --main   only what scripts/run.sh needs: the build
+#                                  (configure finds every library) and
+#                                  labtest's stack dumps (elfutils, gdb)
 set -euo pipefail
+
+main_only=0
+case "${1:-}" in
+  --main) main_only=1 ;;
+  "") ;;
+  *) echo "usage: bash scripts/setup.sh [--main]" >&2; exit 2 ;;
+esac
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libseccomp-dev
-  clang-14 elfutils gdb python3 jq patch
-  chromium fonts-dejavu-core
+  elfutils gdb python3 patch
 )
-# Rust plugins (skeleton-rust/, tests/languages/): Debian's cargo and rustc,
-# only when no cargo is present at all (a rustup toolchain in ~/.cargo/bin,
-# or on PATH, is used as it is; the crates need Rust 1.63, Debian 12's).
-if ! command -v cargo > /dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
-  packages+=(cargo rustc)
+if [ "$main_only" -eq 0 ]; then
+  # The tests: clang for the thread-safety lint and the fuzzers, jq for the
+  # script tests, headless Chromium (with a font) for the HTML page tests.
+  packages+=(clang-14 jq chromium fonts-dejavu-core)
+  # Rust plugins (skeleton-rust/, tests/languages/): Debian's cargo and rustc,
+  # only when no cargo is present at all (a rustup toolchain in ~/.cargo/bin,
+  # or on PATH, is used as it is; the crates need Rust 1.63, Debian 12's).
+  if ! command -v cargo > /dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
+    packages+=(cargo rustc)
+  fi
 fi
 
 missing=()
