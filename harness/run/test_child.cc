@@ -65,11 +65,11 @@ std::string CurrentExceptionType() {
 // rlimit (16 MiB by default, rlimits.h), so the log can never be cut by it.
 constexpr int64_t kSandboxedLogBytes = int64_t{8} << 20;
 
-// The result file, opened before the sandbox; -1 until then.
 // How long a child that asked for a stack dump (RequestStackDump) stays up
 // before it exits, so that the parent's eu-stack or gdb finds it alive.
 constexpr std::chrono::seconds kStackDumpGrace{3};
 
+// The result file, opened before the sandbox; -1 until then.
 [[noreturn]] void Finish(const TestResult& r, int result_fd) {
   Status s = WriteResultToFd(result_fd, r);
   if (!s.ok()) std::fprintf(stderr, "labtest child: %s\n", s.message().c_str());
@@ -160,6 +160,26 @@ class ScenarioRun {
   std::optional<Ending> ending_ GUARDED_BY(*mu_);
 };
 
+// The run's timeline record as JSON into the already open `fd` (opened
+// before the sandbox, which forbids creating files later), from offset 0.
+// The parent draws timeline.html from it (runner.cc). Best effort: a short
+// write leaves a file the parent rejects, and the run has no picture.
+std::mutex g_timeline_write_mu;  // the periodic flush, the last write and an exit() share the file
+
+void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
+  if (fd < 0) return;
+  const std::string json = TimelineToJson(ctx.timeline_data());
+  std::lock_guard<std::mutex> l(g_timeline_write_mu);
+  if (::ftruncate(fd, 0) != 0) return;
+  size_t done = 0;
+  while (done < json.size()) {
+    const ssize_t w = ::pwrite(fd, json.data() + done, json.size() - done, static_cast<off_t>(done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    done += static_cast<size_t>(w);
+  }
+}
+
 // Plugin code that calls exit() (or returns from a path that ends in it)
 // ends the test process mid-test. glibc's on_exit() handlers run first and
 // receive the status; this one writes the verdict so that the student reads
@@ -179,8 +199,6 @@ struct ExitGuard {
   Nanos start{0};
 };
 ExitGuard g_exit_guard;
-
-void WriteTimelineToFdForExit(int fd, const ChildTestContext& ctx);
 
 void OnExitDuringTest(int status, void*) {
   if (!g_exit_guard.armed.load(std::memory_order_acquire)) return;
@@ -203,7 +221,7 @@ void OnExitDuringTest(int status, void*) {
   r.log_tail = g_exit_guard.log->Tail();
   r.log_lines = g_exit_guard.log->lines();
   g_exit_guard.ctx->timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
-  WriteTimelineToFdForExit(g_exit_guard.timeline_fd, *g_exit_guard.ctx);
+  WriteTimelineToFd(g_exit_guard.timeline_fd, *g_exit_guard.ctx);
   Finish(r, g_exit_guard.result_fd);
 }
 
@@ -217,29 +235,6 @@ std::string SiblingPath(const std::string& result_file, const std::string& name)
 }
 }  // namespace
 
-// The run's timeline record as JSON into the already open `fd` (opened
-// before the sandbox, which forbids creating files later), from offset 0.
-// The parent draws timeline.html from it (runner.cc). Best effort: a short
-// write leaves a file the parent rejects, and the run has no picture.
-static std::mutex g_timeline_write_mu;  // the periodic flush, the last write and an exit() share the file
-
-static void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
-  if (fd < 0) return;
-  const std::string json = TimelineToJson(ctx.timeline_data());
-  std::lock_guard<std::mutex> l(g_timeline_write_mu);
-  if (::ftruncate(fd, 0) != 0) return;
-  size_t done = 0;
-  while (done < json.size()) {
-    const ssize_t w = ::pwrite(fd, json.data() + done, json.size() - done, static_cast<off_t>(done));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;
-    done += static_cast<size_t>(w);
-  }
-}
-
-namespace {
-void WriteTimelineToFdForExit(int fd, const ChildTestContext& ctx) { WriteTimelineToFd(fd, ctx); }
-}  // namespace
 
 std::string ForbiddenReportPath(const std::string& result_file) { return SiblingPath(result_file, "forbidden.txt"); }
 
