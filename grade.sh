@@ -92,7 +92,10 @@ Output (DIR = --out):
                                   test (points earned), total, status, reason
   DIR/calibration.json            the calibration verdict and figures (the
                                   reference run's files: DIR/.calibration/)
-  DIR/<student>/results.json      labtest --output json (every run)
+  DIR/<student>/results.json      labtest --output json (every run; "state":
+                                  "not-run" when it did not build or load)
+  DIR/<student>/libraft.so        the plugin graded (copied or built)
+  DIR/<student>/raft_lab_test.yml the catalogue copy labtest ran with
   DIR/<student>/junit.xml         JUnit XML
   DIR/<student>/gradescope.json   Gradescope results.json
   DIR/<student>/labtest.log       labtest's console output
@@ -100,6 +103,14 @@ Output (DIR = --out):
   DIR/<student>/build.log         the build output (source folders)
   DIR/<student>/DONE              written last: the student is finished
   DIR/<student>/ERROR             grading failed for a reason not the student's
+A student whose submission did not build or load gets results.json,
+junit.xml and gradescope.json all the same: every test 0, and the build log's
+first error (or labtest's load error) in what the student sees. junit.xml and
+gradescope.json never name the grader's folders: labtest runs in the
+student's folder on a copy of the plugin (libraft.so) and of the catalogue
+(raft_lab_test.yml), so the rerun command they show is
+\`labtest --plugin libraft.so -f raft_lab_test.yml --filter ... --seed ...\`.
+junit.xml follows docs/junit.xsd (the Ant/Jenkins JUnit dialect GitLab reads).
 A score table is printed at the end. Status per student: graded,
 build-failed, load-failed (the .so fails labtest's load or ABI checks), error
 (infrastructure problem; not finished, retried on the next run).
@@ -112,7 +123,9 @@ Exit codes:
   5    calibration refused (see DIR/calibration.json; --force overrides)
   6    some submissions could not be graded (infrastructure error, see their
        ERROR file); run the same command again to retry them
-  130  interrupted by SIGINT (143: SIGTERM); run the same command to resume
+  130  interrupted by SIGINT (143: SIGTERM); run the same command to resume.
+       The signal is passed on to the running labtests (which record it),
+       and more signals while they stop are ignored
 
 Example:
   ./grade.sh --out grades --jobs 8 submissions/*.so submissions/*/
@@ -284,7 +297,8 @@ if [[ "$RECORD_BASELINE" -eq 1 ]]; then
 fi
 
 # The labtest flags every run shares (students and calibration).
-COMMON_FLAGS=(-f "$CONFIG" --repeat-from-config -j "$JOBS_PER_STUDENT" --color never)
+# (-f is added per run: each run reads a copy of the catalogue in its folder.)
+COMMON_FLAGS=(--repeat-from-config -j "$JOBS_PER_STUDENT" --color never)
 for p in ${PARTS[@]+"${PARTS[@]}"}; do COMMON_FLAGS+=(--part "$p"); done
 [[ -z "$POLICY" ]] || COMMON_FLAGS+=(--policy "$POLICY")
 [[ -z "$TIMEOUT_SCALE" ]] || COMMON_FLAGS+=(--timeout-scale "$TIMEOUT_SCALE")
@@ -293,7 +307,7 @@ COLLECT_FLAGS=(-f "$CONFIG")
 for p in ${PARTS[@]+"${PARTS[@]}"}; do COLLECT_FLAGS+=(--part "$p"); done
 
 # Check the catalogue and selection once, so a typo fails here and not N times.
-if ! "$LABTEST" --list "${COMMON_FLAGS[@]}" > "$OUT/catalogue.txt" 2> "$OUT/catalogue.err"; then
+if ! "$LABTEST" --list -f "$CONFIG" "${COMMON_FLAGS[@]}" > "$OUT/catalogue.txt" 2> "$OUT/catalogue.err"; then
   cat "$OUT/catalogue.err" >&2
   die_usage "labtest rejects the catalogue or the selection (above)"
 fi
@@ -303,20 +317,32 @@ rm -f "$OUT/catalogue.err"
 # Workers run as background jobs with job control on, so each is its own
 # process group: an interrupt stops every worker's whole tree (builds,
 # labtest and its test children). No DONE is written for an unfinished
-# student, so the next run grades it again.
+# student, so the next run grades it again. The signal received is the one
+# passed on (labtest records it: interrupt_signal 2 for SIGINT, 15 for
+# SIGTERM). Further INT/TERM are ignored while the workers stop: `timeout -s
+# INT` and a terminal deliver the signal twice (to the script and to its
+# process group), and dying on the second would orphan the workers. A worker
+# that has not stopped after STOP_GRACE_S gets SIGKILL.
 set -m
-WORKERS=()
+STOP_GRACE_S=30
 on_signal() {
-  local code="$1"
-  trap - INT TERM
+  local sig="$1" code="$2"
+  trap '' INT TERM
   echo "" >&2
   echo "$PROG: interrupted; stopping the running gradings (finished results are kept; run the same command to resume)" >&2
-  for pid in ${WORKERS[@]+"${WORKERS[@]}"}; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  local pid waited=0
+  # Each running job's pid is its process group (job control is on).
+  for pid in $(jobs -rp); do kill "-$sig" -- "-$pid" 2>/dev/null || true; done
+  while [[ -n "$(jobs -rp)" && "$waited" -lt $(( STOP_GRACE_S * 10 )) ]]; do
+    sleep 0.1
+    waited=$(( waited + 1 ))
+  done
+  for pid in $(jobs -rp); do kill -KILL -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   exit "$code"
 }
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
+trap 'on_signal INT 130' INT
+trap 'on_signal TERM 143' TERM
 
 # --- calibration ---------------------------------------------------------------
 calibrate() {
@@ -331,11 +357,10 @@ calibrate() {
   fi
   log "calibration: running $what through the selected tests (labtest -j $JOBS_PER_STUDENT)..."
   local rc=0
-  "$LABTEST" ${plugin_flags[@]+"${plugin_flags[@]}"} "${COMMON_FLAGS[@]}" \
+  cp "$CONFIG" "$dir/raft_lab_test.yml"
+  "$LABTEST" ${plugin_flags[@]+"${plugin_flags[@]}"} -f "$dir/raft_lab_test.yml" "${COMMON_FLAGS[@]}" \
     --output "json:$dir/results.json" --output-dir "$dir/logs" > "$dir/labtest.log" 2>&1 &
-  WORKERS+=($!)
   wait $! || rc=$?
-  WORKERS=()
   local crc=0
   "$COLLECT" "${COLLECT_FLAGS[@]}" --calibration "$dir/results.json" --labtest-exit "$rc" \
     --baseline "$BASELINE" --max-slowdown "$MAX_SLOWDOWN" --write "$OUT/calibration.json" || crc=$?
@@ -375,41 +400,65 @@ fail_infra() {  # dir reason
   printf 'reason=%s\n' "$2" | write_atomic "$1/ERROR"
 }
 
+# The reports of a student who never reached a test (build or load failed):
+# results.json, junit.xml and gradescope.json with every test 0 and the first
+# error of LOG, each FROM of the FROM=TO pairs (the grader's paths) replaced by its TO.
+not_run_reports() {  # dir outcome reason log [FROM=TO...]
+  local dir="$1" outcome="$2" reason="$3" log="$4"
+  shift 4
+  local maps=()
+  for m in "$@"; do maps+=(--map "$m"); done
+  "$COLLECT" "${COLLECT_FLAGS[@]}" ${POLICY:+--policy "$POLICY"} --not-run "$outcome" --reason "$reason" \
+    --log "$log" ${maps[@]+"${maps[@]}"} --write-dir "$dir"
+}
+
 grade_one() {
   local name="$1" sub="$2"
   local dir="$OUT/$name"
   rm -rf "$dir"
   mkdir -p "$dir"
   printf '%s\n' "$sub" > "$dir/submission"
-  local plugin="$sub"
+  # labtest runs inside the student's folder with relative paths (the plugin
+  # as libraft.so, the catalogue as raft_lab_test.yml, labtest found on PATH),
+  # so the rerun commands and file names that junit.xml and gradescope.json
+  # show the student name none of the grader's folders.
   if [[ -d "$sub" ]]; then
     local bdir="$OUT/.scratch/$name"
     rm -rf "$bdir"
     mkdir -p "$bdir"
+    # The grader's folders as the student's quoted build output shows them.
+    local maps=("$bdir/=build/" "$bdir=build" "$sub/=" "$sub=." "$ROOT/include=raftlab/include" "$OUT/=")
     # A build that hangs (or a CMakeLists that loops) is stopped after BUILD_TIMEOUT_S.
     if ! { $TIMEOUT cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
              "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
            $TIMEOUT cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1; then
+      not_run_reports "$dir" build-failed "the submission did not build" "$dir/build.log" "${maps[@]}" ||
+        { fail_infra "$dir" "could not write the reports of a failed build"; return 0; }
       finish "$dir" build-failed "build failed (compiler output in $name/build.log)" ""
       echo "$name: build failed (see $dir/build.log)"
       return 0
     fi
     # The skeleton's libraft.so, else the first .so the build made.
+    local plugin
     plugin="$(find "$bdir" -maxdepth 2 -name 'libraft.so' -type f | head -n 1)"
     [[ -n "$plugin" ]] || plugin="$(find "$bdir" -maxdepth 2 -name '*.so' -type f | sort | head -n 1)"
     if [[ -z "$plugin" ]]; then
+      not_run_reports "$dir" build-failed "the build made no .so" "$dir/build.log" "${maps[@]}" ||
+        { fail_infra "$dir" "could not write the reports of a failed build"; return 0; }
       finish "$dir" build-failed "the build made no .so (see $name/build.log)" ""
       echo "$name: build made no .so"
       return 0
     fi
-    cp "$plugin" "$dir/plugin.so"
-    plugin="$dir/plugin.so"
+    cp "$plugin" "$dir/libraft.so"
     rm -rf "$bdir"
+  else
+    cp "$sub" "$dir/libraft.so"
   fi
+  cp "$CONFIG" "$dir/raft_lab_test.yml"
   local rc=0
-  "$LABTEST" --plugin "$plugin" "${COMMON_FLAGS[@]}" \
-    --output "json:$dir/results.json" --output "junit:$dir/junit.xml" \
-    --output "gradescope:$dir/gradescope.json" --output-dir "$dir/logs" > "$dir/labtest.log" 2>&1 || rc=$?
+  ( cd "$dir" && PATH="$(dirname "$LABTEST"):$PATH" exec labtest --plugin libraft.so -f raft_lab_test.yml \
+      "${COMMON_FLAGS[@]}" --output json:results.json --output junit:junit.xml \
+      --output gradescope:gradescope.json --output-dir logs ) > "$dir/labtest.log" 2>&1 || rc=$?
   case "$rc" in
     0|1)
       if [[ ! -s "$dir/results.json" ]]; then
@@ -417,13 +466,24 @@ grade_one() {
         echo "$name: ERROR (no results.json)"
         return 0
       fi
+      # What students see never names the grader's folders (stack dumps
+      # carry the harness's source paths).
+      "$COLLECT" --scrub "$dir/junit.xml" "$dir/gradescope.json" --map "$ROOT/=raftlab/" --map "$OUT/=" \
+          --map "$(dirname "$LABTEST")/=" ||
+        { fail_infra "$dir" "could not remove the grader's paths from junit.xml and gradescope.json"; return 0; }
       finish "$dir" graded "" "$rc"
       echo "$name: graded (labtest exit $rc)" ;;
     3)
       local why
       why="$(grep -m1 '^labtest: ' "$dir/labtest.log" | sed 's/^labtest: //' | tr -d '\r' || true)"
+      not_run_reports "$dir" load-failed "the plugin does not load: ${why:-see labtest.log}" "$dir/labtest.log" \
+          "$OUT/=" || { fail_infra "$dir" "could not write the reports of a failed load"; return 0; }
       finish "$dir" load-failed "plugin does not load: ${why:-see labtest.log}" "$rc"
       echo "$name: plugin does not load" ;;
+    130|143)
+      # Interrupted (the signal reached labtest too): nothing is written, so
+      # the next run grades this student again.
+      echo "$name: interrupted" ;;
     *)
       fail_infra "$dir" "labtest exited with $rc (see $name/labtest.log)"
       echo "$name: ERROR (labtest exited with $rc)" ;;
@@ -446,10 +506,8 @@ for name in ${TODO[@]+"${TODO[@]}"}; do
     wait -n 2>/dev/null || true
   done
   grade_one "$name" "${STUDENT_OF[$name]}" &
-  WORKERS+=($!)
 done
 wait 2>/dev/null || true
-WORKERS=()
 rm -rf "$OUT/.scratch"
 
 # --- the table -----------------------------------------------------------------
