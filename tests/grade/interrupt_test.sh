@@ -35,8 +35,8 @@ leftovers() {
 
 cp "$REFERENCE" "$TMP/alice.so"
 
-# run_and_interrupt OUT WAIT_FOR_FILE [grade.sh args...]: starts grade.sh,
-# waits until WAIT_FOR_FILE exists (labtest is running), sends the double
+# run_and_interrupt OUT WAIT_FOR_GLOB [grade.sh args...]: starts grade.sh,
+# waits until a file matches WAIT_FOR_GLOB (labtest is running), sends the double
 # SIGINT and checks the exit code and the leftovers.
 run_and_interrupt() {
   local out="$1" wait_for="$2"
@@ -47,11 +47,11 @@ run_and_interrupt() {
   local pid=$!
   set +m
   for _ in $(seq 1 3000); do   # up to 5 minutes on a loaded machine
-    [[ -s "$wait_for" ]] && break
+    compgen -G "$wait_for" > /dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  [[ -s "$wait_for" ]] || { cat "$out.log"; fail "$wait_for never appeared"; }
+  compgen -G "$wait_for" > /dev/null || { cat "$out.log"; fail "$wait_for never appeared"; }
   sleep 1   # let labtest start its test children
   kill -INT "$pid"
   kill -INT -- "-$pid" 2>/dev/null || true
@@ -76,8 +76,8 @@ signal_of() {  # results.json -> "state interrupt_signal"
 }
 
 # 1. During calibration (the bundled reference).
-run_and_interrupt "$TMP/g1" "$TMP/g1/.calibration/results.json" "$TMP/alice.so"
-got="$(signal_of "$TMP/g1/.calibration/results.json")"
+run_and_interrupt "$TMP/g1" "$TMP/g1/calibrations/*/results.json" "$TMP/alice.so"
+got="$(signal_of "$TMP"/g1/calibrations/*/results.json)"
 [[ "$got" == "interrupted 2" ]] || fail "the calibration labtest recorded '$got', expected 'interrupted 2' (SIGINT)"
 [[ ! -e "$TMP/g1/alice/DONE" ]] || fail "alice was graded although calibration was interrupted"
 
