@@ -20,6 +20,9 @@ Usage: ./grade.sh [options] SUBMISSION...         plan, grade and collect, here
        ./grade.sh plan [options] SUBMISSION...    list the class into DIR/plan.tsv
        ./grade.sh one --out DIR ID...             grade the planned students ID...
        ./grade.sh collect --out DIR               grades.csv, the table, host checks
+       ./grade.sh parallel --sshloginfile FILE [options] SUBMISSION...
+                                                  plan, \`one\` on SSH hosts, collect
+       ./grade.sh gradescope-bundle [options]     write DIR/autograder.zip
 
 Grades each SUBMISSION with labtest and writes one grades table for the class.
 Without a command, grade.sh does all three steps on this machine, several
@@ -41,6 +44,32 @@ that sees DIR:
             students were graded under different calibrations or under a
             refused one (--force). Exit 6 while some planned student has no DONE.
 \`one\` and \`collect\` take only --out, --labtest and --collect (besides IDs).
+  parallel  plan here, then each student graded on a host of --sshloginfile
+            (GNU parallel's format: one [N/]host or 'sshcommand host' per line)
+            with GNU parallel: the submission, the catalogue and the grading
+            options go out (--transferfile, rsync over ssh), the host's
+            grade.sh (the same path as here, or --remote-root DIR; its own
+            build/default/bin/labtest) grades it, calibrating once per host in
+            ~/.cache/raftlab-grade/calibrations (a reference_baseline.json
+            there is used), and the student's folder comes back (--return)
+            into DIR; then collect. --jobs / --jobs-per-student students run
+            at once per host. Hosts need bash, rsync, and raftlab built.
+  gradescope-bundle
+            DIR/autograder.zip for a Gradescope programming assignment:
+            setup.sh (installs raftlab's packages with scripts/setup.sh and
+            builds labtest on Gradescope's Ubuntu image) and run_autograder
+            (grades /autograder/submission, a source folder like skeleton/ or
+            one .so, and writes /autograder/results/results.json), with this
+            tree in raftlab/ and the options given (--part, --policy, --jobs,
+            --timeout-scale, --seed) fixed in raftlab/gradescope.conf.
+            Gradescope grades each submission in a fresh container within
+            its autograder timeout (10 minutes unless the course raises it):
+            so no calibration there (it could not be cached and would double
+            the time), one labtest running --jobs tests at once (default 8:
+            Raft tests mostly sleep), and choose --part so that the selected
+            tests' repetitions fit the timeout (one Gradescope assignment per
+            part is the usual split); labtest's own limits (a 4 GiB address
+            space per test process) need the container's memory to match.
 A SUBMISSION is either
   - a plugin file (.so): graded as is, or
   - a source folder laid out like skeleton/ (a CMakeLists.txt that builds a
@@ -77,6 +106,9 @@ Options:
   -h, --help            show this help
 
 Testing and advanced:
+  --sshloginfile FILE   parallel: the SSH hosts (GNU parallel's --sshloginfile)
+  --remote-root DIR     parallel: raftlab's folder on the hosts (default: this one's path)
+  --calibration-cache DIR  where calibrations are kept (default: DIR/calibrations)
   --calibration-plugin PATH  calibrate with PATH instead of the reference
                         bundled in labtest (used by the tests to show a refusal)
   --baseline FILE       the reference baseline (default: DIR/reference_baseline.json)
@@ -176,7 +208,7 @@ log() { echo "$PROG: $*"; }
 # --- the command and options ---------------------------------------------------
 COMMAND=all
 case "${1:-}" in
-  plan|one|collect|gradescope-bundle) COMMAND="$1"; shift ;;
+  plan|one|collect|gradescope-bundle|parallel|job) COMMAND="$1"; shift ;;
 esac
 
 OUT="./grades"
@@ -198,7 +230,10 @@ BASELINE=""
 RECORD_BASELINE=0
 BASELINE_RUNS=3
 SUBMISSIONS=()
-GRADING_FLAGS=()   # options that \`one\` and \`collect\` take from the plan instead
+SSHLOGINFILE=""
+REMOTE_ROOT=""
+CAL_ROOT=""
+GRADING_FLAGS=()   # options that `one` and \`collect\` take from the plan instead
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"; }
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
@@ -233,6 +268,9 @@ while [[ $# -gt 0 ]]; do
     --record-baseline) RECORD_BASELINE=1; GRADING_FLAGS+=("$1"); shift ;;
     --baseline-runs) need_value "$@"; GRADING_FLAGS+=("$1"); is_uint "$2" && [[ "$2" -ge 1 ]] || die_usage "--baseline-runs takes a number >= 1, got '$2'"
             BASELINE_RUNS="$2"; shift 2 ;;
+    --sshloginfile) need_value "$@"; SSHLOGINFILE="$2"; shift 2 ;;
+    --remote-root) need_value "$@"; REMOTE_ROOT="$2"; shift 2 ;;
+    --calibration-cache) need_value "$@"; CAL_ROOT="$2"; shift 2 ;;
     --) shift; SUBMISSIONS+=("$@"); break ;;
     -*) die_usage "unknown option '$1'" ;;
     *) SUBMISSIONS+=("$1"); shift ;;
@@ -340,6 +378,40 @@ EOF
 }
 [[ "$COMMAND" != gradescope-bundle ]] || gradescope_bundle
 
+# --- job (internal: what `parallel` runs on a remote host) ---------------------
+# In the current folder: ID.tar (made by `parallel`: the submission, the
+# catalogue, the grading flags, the calibration plugin if any). Grades it with
+# a plain grade.sh run into ID.out/, calibrating once per host in
+# ${XDG_CACHE_HOME:-~/.cache}/raftlab-grade/calibrations (a baseline there,
+# reference_baseline.json, is used when present), and packs ID.out.tar: the
+# student's folder and the calibration it names, for `parallel` to bring back.
+job_command() {
+  [[ ${#SUBMISSIONS[@]} -eq 1 ]] || die_usage "job takes one id"
+  local id="${SUBMISSIONS[0]}" here cache
+  here="$(pwd)"
+  [[ -f "$id.tar" ]] || die_usage "job: no $id.tar in $here"
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/raftlab-grade"
+  mkdir -p "$cache/calibrations"
+  rm -rf "$id" "$id.out"
+  tar -xf "$id.tar"
+  local flags=() sub="$here/$id/$id" extra=()
+  mapfile -t flags < "$id/flags"
+  [[ -e "$sub" ]] || sub="$here/$id/$id.so"
+  [[ ! -f "$id/calibration.so" ]] || extra=(--calibration-plugin "$here/$id/calibration.so")
+  local rc=0
+  "$ROOT/grade.sh" --labtest "$LABTEST" ${COLLECT:+--collect "$COLLECT"} --out "$here/$id.out" \
+    --config "$here/$id/raft_lab_test.yml" --calibration-cache "$cache/calibrations" \
+    --baseline "$cache/reference_baseline.json" ${flags[@]+"${flags[@]}"} ${extra[@]+"${extra[@]}"} "$sub" || rc=$?
+  local cal=""
+  [[ ! -f "$id.out/$id/DONE" ]] || cal="$(sed -n 's/^calibration=//p' "$id.out/$id/DONE")"
+  tar -cf "$id.out.tar" -C "$id.out" "$id"
+  if [[ -n "$cal" && -f "$cache/calibrations/$cal/key" ]]; then
+    tar -rf "$id.out.tar" -C "$cache" "calibrations/$cal/key" "calibrations/$cal/calibration.json"
+  fi
+  exit "$rc"
+}
+[[ "$COMMAND" != job ]] || job_command
+
 if [[ "$COMMAND" == one || "$COMMAND" == collect ]]; then
   [[ ${#GRADING_FLAGS[@]} -eq 0 ]] ||
     die_usage "'$COMMAND' takes the grading options from the plan; ${GRADING_FLAGS[*]} belong to 'grade.sh plan' (or plain grade.sh)"
@@ -350,6 +422,10 @@ if [[ "$COMMAND" == one || "$COMMAND" == collect ]]; then
   fi
 else
   [[ ${#SUBMISSIONS[@]} -gt 0 || "$RECORD_BASELINE" -eq 1 ]] || die_usage "no submissions given"
+fi
+if [[ "$COMMAND" == parallel ]]; then
+  [[ -f "$SSHLOGINFILE" ]] || die_usage "grade.sh parallel needs --sshloginfile FILE (GNU parallel's format: [N/]host per line)"
+  SSHLOGINFILE="$(cd "$(dirname "$SSHLOGINFILE")" && pwd)/$(basename "$SSHLOGINFILE")"
 fi
 [[ -x "$LABTEST" ]] || die_usage "labtest not found at '$LABTEST' (build it: cmake --preset default && cmake --build --preset default; or pass --labtest PATH)"
 LABTEST="$(cd "$(dirname "$LABTEST")" && pwd)/$(basename "$LABTEST")"
@@ -460,6 +536,7 @@ $SETTINGS
 fi
 PARALLEL=$(( JOBS / JOBS_PER_STUDENT ))
 [[ "$PARALLEL" -ge 1 ]] || PARALLEL=1
+[[ -n "$CAL_ROOT" ]] || CAL_ROOT="$OUT/calibrations"
 
 # --record-baseline: the reference's figures on this machine, then stop.
 if [[ "$RECORD_BASELINE" -eq 1 ]]; then
@@ -490,7 +567,7 @@ for p in ${PARTS[@]+"${PARTS[@]}"}; do COMMON_FLAGS+=(--part "$p"); done
 COLLECT_FLAGS=(-f "$CONFIG")
 for p in ${PARTS[@]+"${PARTS[@]}"}; do COLLECT_FLAGS+=(--part "$p"); done
 
-if [[ "$COMMAND" == all || "$COMMAND" == plan ]]; then
+if [[ "$COMMAND" == all || "$COMMAND" == plan || "$COMMAND" == parallel ]]; then
   # Check the catalogue and selection once, so a typo fails here and not N times.
   if ! "$LABTEST" --list -f "$CONFIG" "${COMMON_FLAGS[@]}" > "$OUT/catalogue.txt" 2> "$OUT/catalogue.err"; then
     cat "$OUT/catalogue.err" >&2
@@ -569,7 +646,7 @@ verdict_of() {  # calibration.json -> ok | refused | "" (none yet)
 
 # Runs the reference into DIR/calibrations/$CAL_ID; returns collect's code.
 run_calibration() {
-  local dir="$OUT/calibrations/$CAL_ID"
+  local dir="$CAL_ROOT/$CAL_ID"
   rm -rf "$dir"
   mkdir -p "$dir"
   calibration_key > "$dir/key"
@@ -602,10 +679,10 @@ ensure_calibration() {
     return 0
   fi
   CAL_ID="$(calibration_key | sha256sum | cut -c1-12)"
-  local dir="$OUT/calibrations/$CAL_ID"
-  mkdir -p "$OUT/calibrations"
-  # Several \`one\` on this host at once calibrate once: the first holds the lock.
-  exec 9> "$OUT/calibrations/$CAL_ID.lock"
+  local dir="$CAL_ROOT/$CAL_ID"
+  mkdir -p "$CAL_ROOT"
+  # Several `one` on this host at once calibrate once: the first holds the lock.
+  exec 9> "$CAL_ROOT/$CAL_ID.lock"
   flock 9
   local verdict crc=0
   verdict="$(verdict_of "$dir/calibration.json")"
@@ -834,6 +911,50 @@ collect_class() {
   exit "$EXIT_OK"
 }
 
+# --- parallel: `one` per student over SSH hosts with GNU parallel --------------
+# Each student travels as OUT/.jobs/ID.tar (the submission, the catalogue, the
+# grading flags, the calibration plugin) to a host of --sshloginfile, where
+# REMOTE_ROOT/grade.sh (default: this tree's path) runs `job ID`; ID.out.tar
+# comes back (the student's folder and the host's calibration) and is
+# unpacked into OUT. parallel runs OUT/--jobs / --jobs-per-student students
+# at once per host.
+parallel_fanout() {
+  command -v parallel > /dev/null || die_usage "grade.sh parallel needs GNU parallel (Debian: apt-get install parallel)"
+  local jobs="$OUT/.jobs" remote="${REMOTE_ROOT:-$ROOT}" name
+  rm -rf "$jobs"
+  mkdir -p "$jobs"
+  local flags=(--jobs "$JOBS" --jobs-per-student "$JOBS_PER_STUDENT" --max-slowdown "$MAX_SLOWDOWN")
+  for p in ${PARTS[@]+"${PARTS[@]}"}; do flags+=(--part "$p"); done
+  [[ -z "$POLICY" ]] || flags+=(--policy "$POLICY")
+  [[ -z "$TIMEOUT_SCALE" ]] || flags+=(--timeout-scale "$TIMEOUT_SCALE")
+  [[ -z "$SEED" ]] || flags+=(--seed "$SEED")
+  [[ "$SKIP_CALIBRATION" -eq 0 ]] || flags+=(--skip-calibration)
+  [[ "$FORCE" -eq 0 ]] || flags+=(--force)
+  for name in ${TODO[@]+"${TODO[@]}"}; do
+    local sub="${STUDENT_OF[$name]}"
+    mkdir -p "$jobs/$name"
+    if [[ -d "$sub" ]]; then cp -r "$sub" "$jobs/$name/$name"; else cp "$sub" "$jobs/$name/$name.so"; fi
+    cp "$CONFIG" "$jobs/$name/raft_lab_test.yml"
+    [[ -z "$CALIBRATION_PLUGIN" ]] || cp "$CALIBRATION_PLUGIN" "$jobs/$name/calibration.so"
+    printf '%s\n' "${flags[@]}" > "$jobs/$name/flags"
+    tar -C "$jobs" -cf "$jobs/$name.tar" "$name"
+    rm -rf "${jobs:?}/$name"
+  done
+  log "grading ${#TODO[@]} submission(s) over the hosts of $SSHLOGINFILE, $PARALLEL at a time per host (GNU parallel)"
+  local rc=0
+  ( cd "$jobs" && exec parallel --sshloginfile "$SSHLOGINFILE" -j "$PARALLEL" --workdir ... \
+      --transferfile {}.tar --return {}.out.tar --cleanup --tag --line-buffer \
+      "$remote/grade.sh" job {} ::: "${TODO[@]}" ) &
+  wait $! || rc=$?
+  [[ "$rc" -eq 0 ]] || log "GNU parallel exited with $rc (jobs that failed have no DONE: see below)"
+  for name in ${TODO[@]+"${TODO[@]}"}; do
+    [[ -f "$jobs/$name.out.tar" ]] || continue
+    rm -rf "${OUT:?}/$name"
+    tar -C "$OUT" -xf "$jobs/$name.out.tar"
+  done
+  rm -rf "$jobs"
+}
+
 # --- the commands --------------------------------------------------------------
 if [[ "$COMMAND" == collect ]]; then
   collect_class
@@ -857,13 +978,17 @@ for name in "${CANDIDATES[@]}"; do
   fi
 done
 
+if [[ "$COMMAND" == parallel ]]; then
+  [[ ${#TODO[@]} -eq 0 ]] || parallel_fanout
+  collect_class
+fi
 if [[ ${#TODO[@]} -gt 0 ]]; then
   ensure_calibration
   probe_build_sandbox
 fi
 
 if [[ "$COMMAND" == one ]]; then
-  # One student at a time: the engine that runs \`one\` decides the parallelism.
+  # One student at a time: the engine that runs `one` decides the parallelism.
   for name in ${TODO[@]+"${TODO[@]}"}; do
     grade_one "$name" "${STUDENT_OF[$name]}" &
     wait $! || true

@@ -42,7 +42,10 @@ run_and_interrupt() {
   local out="$1" wait_for="$2"
   shift 2
   set -m   # grade.sh in its own process group, as under timeout(1)
-  "$ROOT/grade.sh" --labtest "$LABTEST" --collect "$COLLECT" --out "$out" --part 1 --jobs 2 \
+  # env --default-signal: SIGINT as a terminal has it, even when this test was
+  # started in the background of a shell without job control (which leaves
+  # SIGINT ignored, and an ignored signal cannot be trapped).
+  env --default-signal=INT "$ROOT/grade.sh" --labtest "$LABTEST" --collect "$COLLECT" --out "$out" --part 1 --jobs 2 \
     --jobs-per-student 2 "$@" > "$out.log" 2>&1 &
   local pid=$!
   set +m
