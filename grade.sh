@@ -22,6 +22,8 @@ Usage: ./grade.sh [options] SUBMISSION...         plan, grade and collect, here
        ./grade.sh collect --out DIR               grades.csv, the table, host checks
        ./grade.sh parallel --sshloginfile FILE [options] SUBMISSION...
                                                   plan, \`one\` on SSH hosts, collect
+       ./grade.sh slurm [slurm options] [options] SUBMISSION...
+                                                  plan, a Slurm job array of \`one\`, collect
        ./grade.sh gradescope-bundle [options]     write DIR/autograder.zip
 
 Grades each SUBMISSION with labtest and writes one grades table for the class.
@@ -54,6 +56,14 @@ that sees DIR:
             there is used), and the student's folder comes back (--return)
             into DIR; then collect. --jobs / --jobs-per-student students run
             at once per host. Hosts need bash, rsync, and raftlab built.
+  slurm     plan here, then submit with sbatch a job array whose task K
+            runs \`one\` on line K of the plan (at most --max-running tasks at
+            once, default 16: sbatch's %K; --jobs-per-student CPUs per task)
+            and a collect job that runs after it (--dependency=afterany).
+            DIR/slurm/ holds the two scripts, the job ids (jobs) and the logs.
+            The nodes must see DIR, this tree and labtest at the same paths
+            (a shared file system). Slurm options: --partition P,
+            --account A, --time T, --mem M (sbatch's meaning).
   gradescope-bundle
             DIR/autograder.zip for a Gradescope programming assignment:
             setup.sh (installs raftlab's packages with scripts/setup.sh and
@@ -109,6 +119,8 @@ Testing and advanced:
   --sshloginfile FILE   parallel: the SSH hosts (GNU parallel's --sshloginfile)
   --remote-root DIR     parallel: raftlab's folder on the hosts (default: this one's path)
   --calibration-cache DIR  where calibrations are kept (default: DIR/calibrations)
+  --partition P, --account A, --time T, --mem M, --max-running K
+                        slurm: passed to sbatch (K: the array's %K cap)
   --calibration-plugin PATH  calibrate with PATH instead of the reference
                         bundled in labtest (used by the tests to show a refusal)
   --baseline FILE       the reference baseline (default: DIR/reference_baseline.json)
@@ -208,7 +220,7 @@ log() { echo "$PROG: $*"; }
 # --- the command and options ---------------------------------------------------
 COMMAND=all
 case "${1:-}" in
-  plan|one|collect|gradescope-bundle|parallel|job) COMMAND="$1"; shift ;;
+  plan|one|collect|gradescope-bundle|parallel|job|slurm) COMMAND="$1"; shift ;;
 esac
 
 OUT="./grades"
@@ -232,6 +244,11 @@ BASELINE_RUNS=3
 SUBMISSIONS=()
 SSHLOGINFILE=""
 REMOTE_ROOT=""
+SLURM_PARTITION=""
+SLURM_ACCOUNT=""
+SLURM_TIME=""
+SLURM_MEM=""
+SLURM_MAX_RUNNING=16
 CAL_ROOT=""
 GRADING_FLAGS=()   # options that `one` and \`collect\` take from the plan instead
 
@@ -269,6 +286,12 @@ while [[ $# -gt 0 ]]; do
     --baseline-runs) need_value "$@"; GRADING_FLAGS+=("$1"); is_uint "$2" && [[ "$2" -ge 1 ]] || die_usage "--baseline-runs takes a number >= 1, got '$2'"
             BASELINE_RUNS="$2"; shift 2 ;;
     --sshloginfile) need_value "$@"; SSHLOGINFILE="$2"; shift 2 ;;
+    --partition) need_value "$@"; SLURM_PARTITION="$2"; shift 2 ;;
+    --account) need_value "$@"; SLURM_ACCOUNT="$2"; shift 2 ;;
+    --time) need_value "$@"; SLURM_TIME="$2"; shift 2 ;;
+    --mem) need_value "$@"; SLURM_MEM="$2"; shift 2 ;;
+    --max-running) need_value "$@"; is_uint "$2" && [[ "$2" -ge 1 ]] || die_usage "--max-running takes a number >= 1, got '$2'"
+            SLURM_MAX_RUNNING="$2"; shift 2 ;;
     --remote-root) need_value "$@"; REMOTE_ROOT="$2"; shift 2 ;;
     --calibration-cache) need_value "$@"; CAL_ROOT="$2"; shift 2 ;;
     --) shift; SUBMISSIONS+=("$@"); break ;;
@@ -567,7 +590,7 @@ for p in ${PARTS[@]+"${PARTS[@]}"}; do COMMON_FLAGS+=(--part "$p"); done
 COLLECT_FLAGS=(-f "$CONFIG")
 for p in ${PARTS[@]+"${PARTS[@]}"}; do COLLECT_FLAGS+=(--part "$p"); done
 
-if [[ "$COMMAND" == all || "$COMMAND" == plan || "$COMMAND" == parallel ]]; then
+if [[ "$COMMAND" == all || "$COMMAND" == plan || "$COMMAND" == parallel || "$COMMAND" == slurm ]]; then
   # Check the catalogue and selection once, so a typo fails here and not N times.
   if ! "$LABTEST" --list -f "$CONFIG" "${COMMON_FLAGS[@]}" > "$OUT/catalogue.txt" 2> "$OUT/catalogue.err"; then
     cat "$OUT/catalogue.err" >&2
@@ -955,6 +978,52 @@ parallel_fanout() {
   rm -rf "$jobs"
 }
 
+# --- slurm: `one` per student as a Slurm job array ----------------------------
+# Plans here, then writes DIR/slurm/one.sbatch (array task K grades the plan's
+# line K with `grade.sh one`) and DIR/slurm/collect.sbatch, and submits the
+# array (at most --max-running tasks at once: sbatch's %K) and a collect job
+# that runs after it (--dependency=afterany). The nodes must see DIR, this
+# tree and labtest at the same paths (a shared file system). Each task asks for
+# --jobs-per-student CPUs; calibration is cached per node in DIR/calibrations.
+slurm_submit() {
+  command -v sbatch > /dev/null || die_usage "grade.sh slurm needs Slurm's sbatch on PATH"
+  local sdir="$OUT/slurm" n="${#STUDENTS[@]}"
+  mkdir -p "$sdir"
+  local tools
+  tools="--labtest $(printf '%q' "$LABTEST") --collect $(printf '%q' "$COLLECT") --out $(printf '%q' "$OUT")"
+  cat > "$sdir/one.sbatch" <<EOF
+#!/usr/bin/env bash
+# A task of raftlab's grading array: grades line \$SLURM_ARRAY_TASK_ID of plan.tsv.
+set -euo pipefail
+id="\$(sed -n "\${SLURM_ARRAY_TASK_ID}p" $(printf '%q' "$OUT/plan.tsv") | cut -f1)"
+[[ -n "\$id" ]] || { echo "no line \$SLURM_ARRAY_TASK_ID in the plan" >&2; exit 2; }
+exec $(printf '%q' "$ROOT/grade.sh") one $tools "\$id"
+EOF
+  cat > "$sdir/collect.sbatch" <<EOF
+#!/usr/bin/env bash
+# After the grading array: grades.csv, the table and hosts.txt.
+exec $(printf '%q' "$ROOT/grade.sh") collect $tools
+EOF
+  local common=()
+  [[ -z "$SLURM_PARTITION" ]] || common+=(--partition "$SLURM_PARTITION")
+  [[ -z "$SLURM_ACCOUNT" ]] || common+=(--account "$SLURM_ACCOUNT")
+  local array_opts=(--parsable --job-name raftlab-grade --array "1-$n%$SLURM_MAX_RUNNING"
+                    --cpus-per-task "$JOBS_PER_STUDENT" --output "$sdir/one-%A_%a.log")
+  [[ -z "$SLURM_TIME" ]] || array_opts+=(--time "$SLURM_TIME")
+  [[ -z "$SLURM_MEM" ]] || array_opts+=(--mem "$SLURM_MEM")
+  local array_id collect_id
+  array_id="$(sbatch ${common[@]+"${common[@]}"} "${array_opts[@]}" "$sdir/one.sbatch")" ||
+    { echo "$PROG: sbatch refused the grading array (above)" >&2; exit "$EXIT_INTERNAL"; }
+  array_id="${array_id%%;*}"
+  collect_id="$(sbatch ${common[@]+"${common[@]}"} --parsable --job-name raftlab-collect \
+      --dependency "afterany:$array_id" --output "$sdir/collect-%j.log" "$sdir/collect.sbatch")" ||
+    { echo "$PROG: sbatch refused the collect job (above); the array $array_id runs" >&2; exit "$EXIT_INTERNAL"; }
+  collect_id="${collect_id%%;*}"
+  printf 'array=%s\ncollect=%s\n' "$array_id" "$collect_id" | write_atomic "$sdir/jobs"
+  log "submitted the grading array $array_id ($n task(s), at most $SLURM_MAX_RUNNING at once) and the collect job $collect_id (after it); logs in $sdir, grades in $OUT/grades.csv"
+  exit "$EXIT_OK"
+}
+
 # --- the commands --------------------------------------------------------------
 if [[ "$COMMAND" == collect ]]; then
   collect_class
@@ -978,6 +1047,7 @@ for name in "${CANDIDATES[@]}"; do
   fi
 done
 
+[[ "$COMMAND" != slurm ]] || slurm_submit
 if [[ "$COMMAND" == parallel ]]; then
   [[ ${#TODO[@]} -eq 0 ]] || parallel_fanout
   collect_class
