@@ -250,10 +250,19 @@ SLURM_TIME=""
 SLURM_MEM=""
 SLURM_MAX_RUNNING=16
 CAL_ROOT=""
-GRADING_FLAGS=()   # options that `one` and \`collect\` take from the plan instead
+GRADING_FLAGS=()   # options that `one` and `collect` take from the plan instead
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"; }
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+# SELECTION: the options that choose and score the tests, spelled the same for
+# grade.sh and labtest (--part, --policy, --timeout-scale, --seed).
+selection_flags() {
+  SELECTION=()
+  for p in ${PARTS[@]+"${PARTS[@]}"}; do SELECTION+=(--part "$p"); done
+  [[ -z "$POLICY" ]] || SELECTION+=(--policy "$POLICY")
+  [[ -z "$TIMEOUT_SCALE" ]] || SELECTION+=(--timeout-scale "$TIMEOUT_SCALE")
+  [[ -z "$SEED" ]] || SELECTION+=(--seed "$SEED")
+}
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -330,10 +339,8 @@ gradescope_bundle() {
   # container grades one submission (Raft tests mostly sleep).
   local jobs="${JOBS:-8}"
   local flags=(--config "raftlab/$rel_config" --jobs "$jobs" --jobs-per-student "$jobs")
-  for p in ${PARTS[@]+"${PARTS[@]}"}; do flags+=(--part "$p"); done
-  [[ -z "$POLICY" ]] || flags+=(--policy "$POLICY")
-  [[ -z "$TIMEOUT_SCALE" ]] || flags+=(--timeout-scale "$TIMEOUT_SCALE")
-  [[ -z "$SEED" ]] || flags+=(--seed "$SEED")
+  selection_flags
+  flags+=(${SELECTION[@]+"${SELECTION[@]}"})
   mkdir -p "$stage/raftlab"
   tar -C "$ROOT" --exclude=./build --exclude=./.git --exclude=./labtest-out --exclude=./grades -cf - . |
     tar -C "$stage/raftlab" -xf -
@@ -583,10 +590,8 @@ fi
 # per run (students -j K, calibration -j N), and -f too: each run reads a copy
 # of the catalogue in its own folder.
 COMMON_FLAGS=(--repeat-from-config --color never)
-for p in ${PARTS[@]+"${PARTS[@]}"}; do COMMON_FLAGS+=(--part "$p"); done
-[[ -z "$POLICY" ]] || COMMON_FLAGS+=(--policy "$POLICY")
-[[ -z "$TIMEOUT_SCALE" ]] || COMMON_FLAGS+=(--timeout-scale "$TIMEOUT_SCALE")
-[[ -z "$SEED" ]] || COMMON_FLAGS+=(--seed "$SEED")
+selection_flags
+COMMON_FLAGS+=(${SELECTION[@]+"${SELECTION[@]}"})
 COLLECT_FLAGS=(-f "$CONFIG")
 for p in ${PARTS[@]+"${PARTS[@]}"}; do COLLECT_FLAGS+=(--part "$p"); done
 
@@ -947,10 +952,8 @@ parallel_fanout() {
   rm -rf "$jobs"
   mkdir -p "$jobs"
   local flags=(--jobs "$JOBS" --jobs-per-student "$JOBS_PER_STUDENT" --max-slowdown "$MAX_SLOWDOWN")
-  for p in ${PARTS[@]+"${PARTS[@]}"}; do flags+=(--part "$p"); done
-  [[ -z "$POLICY" ]] || flags+=(--policy "$POLICY")
-  [[ -z "$TIMEOUT_SCALE" ]] || flags+=(--timeout-scale "$TIMEOUT_SCALE")
-  [[ -z "$SEED" ]] || flags+=(--seed "$SEED")
+  selection_flags
+  flags+=(${SELECTION[@]+"${SELECTION[@]}"})
   [[ "$SKIP_CALIBRATION" -eq 0 ]] || flags+=(--skip-calibration)
   [[ "$FORCE" -eq 0 ]] || flags+=(--force)
   for name in ${TODO[@]+"${TODO[@]}"}; do
