@@ -9,7 +9,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libseccomp-dev
   clang-14 elfutils gdb python3 jq patch
-  libxml2-utils bubblewrap zip unzip parallel rsync slurm-wlm munge
+  libxml2-utils bubblewrap zip unzip parallel rsync openssh-server slurm-wlm munge
 )
 
 missing=()

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # grade.sh parallel --sshloginfile (tests/grade/CMakeLists.txt runs it) against
-# "localhost" reached through a stand-in for ssh (fake_ssh below: it runs the
-# command here, in a home folder of its own, as sshd would on the host; an
-# sshloginfile line may name the ssh command, as GNU parallel documents). Each
-# student's files go out with GNU parallel's --transferfile (rsync over that
-# ssh) and the results come back with --return. The class and the checks
-# follow plan_one_collect_test.sh: the grades equal a plain local run's, the
-# remote host calibrated once (its cache in the remote home), every DONE
+# localhost. As root with OpenSSH's sshd installed, the test starts an sshd of
+# its own on a loopback port (its own host key, a client key made here, the
+# remote HOME set to a folder of the test) and the sshloginfile names
+# `ssh -p PORT -i KEY root@127.0.0.1`. Otherwise it falls back to a stand-in
+# for ssh (fake_ssh below: runs the command here, in a home folder of its
+# own; an sshloginfile line may name the ssh command, as GNU parallel
+# documents). Each student's files go out with GNU parallel's --transferfile
+# (rsync over ssh) and the results come back with --return. The class and the
+# checks follow plan_one_collect_test.sh: the grades equal a plain local run's,
+# the remote host calibrated once (its cache in the remote home), every DONE
 # names the host and its calibration, and collect flags the refused one.
 #
 # Usage: parallel_test.sh LABTEST COLLECT CRASH_SO SOURCE_ROOT
 set -euo pipefail
 LABTEST="$1" COLLECT="$2" CRASH="$3" ROOT="$4"
 TMP="$(mktemp -d)"
-trap '[[ -n "${KEEP:-}" ]] || rm -rf "$TMP"' EXIT
+stop_sshd() { [[ ! -f "$TMP/sshd.pid" ]] || kill "$(cat "$TMP/sshd.pid")" 2>/dev/null || true; }
+trap 'stop_sshd; [[ -n "${KEEP:-}" ]] || rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v parallel > /dev/null || fail "GNU parallel is missing (scripts/setup.sh installs it)"
 command -v rsync > /dev/null || fail "rsync is missing (scripts/setup.sh installs it)"
@@ -47,7 +51,45 @@ cd "\$HOME"
 exec bash -c "\$*"
 FAKE
 chmod +x "$TMP/fake_ssh"
-echo "2/$TMP/fake_ssh localhost" > "$TMP/sshlogins"
+
+# A real sshd on a loopback port when it can run here.
+start_sshd() {
+  local sshd
+  sshd="$(command -v sshd || echo /usr/sbin/sshd)"
+  [[ -x "$sshd" && "$(id -u)" -eq 0 ]] && command -v ssh > /dev/null && command -v ssh-keygen > /dev/null || return 1
+  ssh-keygen -q -t ed25519 -N '' -f "$TMP/host_key" && ssh-keygen -q -t ed25519 -N '' -f "$TMP/client_key" || return 1
+  cp "$TMP/client_key.pub" "$TMP/authorized_keys"
+  SSH_PORT=$(( 30000 + RANDOM % 20000 ))
+  cat > "$TMP/sshd_config" <<CONF
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $TMP/host_key
+PidFile $TMP/sshd.pid
+AuthorizedKeysFile $TMP/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+SetEnv HOME=$TMP/remote-home
+CONF
+  mkdir -p /run/sshd   # sshd's privilege separation folder (made at boot where sshd is a service)
+  "$sshd" -f "$TMP/sshd_config" -E "$TMP/sshd.log" || return 1
+  SSH_CMD="ssh -p $SSH_PORT -i $TMP/client_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
+  for _ in $(seq 1 50); do
+    $SSH_CMD root@127.0.0.1 true 2> /dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+if start_sshd; then
+  MODE=sshd
+  echo "2/$SSH_CMD root@127.0.0.1" > "$TMP/sshlogins"
+else
+  MODE=wrapper
+  echo "2/$TMP/fake_ssh localhost" > "$TMP/sshlogins"
+fi
+echo "parallel_test: reaching localhost through $MODE"
 
 "$ROOT/grade.sh" "${FLAGS[@]}" --out "$TMP/local" "${SUBS[@]}" > "$TMP/local.log" 2>&1 ||
   { cat "$TMP/local.log"; fail "the plain grade.sh run failed"; }
@@ -59,10 +101,14 @@ OUT="$TMP/remote"
 "$ROOT/grade.sh" parallel --sshloginfile "$TMP/sshlogins" "${FLAGS[@]}" --out "$OUT" "${SUBS[@]}" \
   > "$TMP/parallel.log" 2>&1 || { cat "$TMP/parallel.log"; fail "grade.sh parallel failed"; }
 cat "$TMP/parallel.log"
-grep -q "rsync" "$TMP/ssh.log" || fail "no file went through rsync over ssh: $(cat "$TMP/ssh.log")"
+if [[ "$MODE" == sshd ]]; then
+  grep -q "Accepted publickey for root" "$TMP/sshd.log" || fail "nothing logged in through sshd: $(cat "$TMP/sshd.log")"
+else
+  grep -q "rsync" "$TMP/ssh.log" || fail "no file went through rsync over ssh: $(cat "$TMP/ssh.log")"
+fi
 # Graded over there, on the copy that went out (GNU parallel's work folder).
 for s in carol dave erin; do
-  grep -q "^$TMP/remote-home/.parallel/tmp/.*/$s" "$OUT/$s/submission" ||
+  grep -q "/.parallel/tmp/.*/$s" "$OUT/$s/submission" ||
     fail "$s was not graded from a transferred copy: $(cat "$OUT/$s/submission")"
 done
 cmp "$OUT/grades.csv" "$TMP/local/grades.csv" || fail "grades.csv over parallel differs from the local run's"
@@ -77,5 +123,8 @@ done
 [[ -f "$OUT/calibrations/$cal/key" ]] || fail "the remote calibration's key did not come back"
 grep -q "calibration $cal on .* was refused (--force): carol dave erin" "$TMP/parallel.log" ||
   fail "collect did not flag the refused remote calibration"
-[[ -z "$(ls -A "$TMP/remote-home/.parallel/tmp" 2>/dev/null)" ]] || fail "parallel left work folders on the remote"
+for s in carol dave erin; do   # each job's work folder (.../.parallel/tmp/HOST-PID-SEQ) is gone
+  work="$(dirname "$(dirname "$(cat "$OUT/$s/submission")")")"
+  [[ ! -e "$work" ]] || fail "parallel left $s's work folder $work on the remote"
+done
 echo "PASS"
