@@ -859,8 +859,12 @@ grade_one() {
       fi
       # What students see never names the grader's folders (stack dumps
       # carry the harness's source paths).
+      # A source submission's own folder too: crash reports name the
+      # student's source files by the path they were built from.
+      local sub_map=()
+      [[ ! -d "$sub" ]] || sub_map=(--map "$sub/=")
       "$COLLECT" --scrub "$dir/junit.xml" "$dir/gradescope.json" --map "$ROOT/=raftlab/" --map "$OUT/=" \
-          --map "$(dirname "$LABTEST")/=" ||
+          --map "$(dirname "$LABTEST")/=" ${sub_map[@]+"${sub_map[@]}"} ||
         { fail_infra "$dir" "could not remove the grader's paths from junit.xml and gradescope.json"; return 0; }
       finish "$dir" graded "" "$rc"
       echo "$name: graded (labtest exit $rc)" ;;
