@@ -84,7 +84,10 @@ A SUBMISSION is either
   - a plugin file (.so): graded as is, or
   - a source folder laid out like skeleton/ (a CMakeLists.txt that builds a
     .so): built with its CMake in a scratch folder, with RAFTLAB_INCLUDE_DIR
-    pointing at this tree's include/ (libraft.so, else the first .so built).
+    pointing at this tree's include/ (libraft.so, else the first .so built), or
+  - a source folder laid out like skeleton-rust/ (a Cargo.toml at its root,
+    and no CMakeLists.txt): built with `cargo build --release --offline`,
+    the target folder in the scratch folder (libraft.so, else the first .so).
     A build failure, or a build running over 15 minutes, is that student's
     result (score 0, reason "build failed"); the output is kept in build.log.
 The student's name is the file name without .so, or the folder name.
@@ -515,7 +518,8 @@ else
   for sub in ${SUBMISSIONS[@]+"${SUBMISSIONS[@]}"}; do
     sub="${sub%/}"
     if [[ -d "$sub" ]]; then
-      [[ -f "$sub/CMakeLists.txt" ]] || die_usage "'$sub' is a folder without CMakeLists.txt (expected a layout like skeleton/)"
+      [[ -f "$sub/CMakeLists.txt" || -f "$sub/Cargo.toml" ]] ||
+        die_usage "'$sub' is a folder without CMakeLists.txt or Cargo.toml (expected a layout like skeleton/ or skeleton-rust/)"
       name="$(basename "$sub")"
     elif [[ -f "$sub" ]]; then
       name="$(basename "$sub")"
@@ -778,6 +782,9 @@ sandboxed_build() {  # bdir command...
     TMPDIR="$bdir/tmp" $TIMEOUT "${BUILD_RLIMITS[@]}" "$@"
   fi
 }
+# cargo for Rust submissions: on PATH, else rustup's default place.
+CARGO="$(command -v cargo || true)"
+if [[ -z "$CARGO" && -x "${HOME:-/root}/.cargo/bin/cargo" ]]; then CARGO="${HOME:-/root}/.cargo/bin/cargo"; fi
 
 # Writes DONE (finished) or ERROR (not finished: retried next time) last.
 finish() {  # dir outcome reason labtest_exit
@@ -818,9 +825,23 @@ grade_one() {
     local maps=("$bdir/=build/" "$bdir=build" "$sub/=" "$sub=." "$ROOT/include=raftlab/include" "$OUT/=")
     # In the build sandbox; a build that hangs (or a CMakeLists that loops)
     # is stopped after BUILD_TIMEOUT_S.
-    if ! { sandboxed_build "$bdir" cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-             "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
-           sandboxed_build "$bdir" cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1; then
+    local built=0 sodir="$bdir" depth=2
+    if [[ -f "$sub/CMakeLists.txt" ]]; then
+      { sandboxed_build "$bdir" cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
+        sandboxed_build "$bdir" cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1 && built=1
+    elif [[ -z "$CARGO" ]]; then
+      echo "$PROG: cargo not found (bash scripts/setup.sh installs it): cannot build a Rust submission" \
+        > "$dir/build.log"
+    else
+      # skeleton-rust/: the glue crate travels inside the folder; no network
+      # (--offline, and the sandbox's empty network namespace).
+      sandboxed_build "$bdir" "$CARGO" build --release --offline -j "$JOBS_PER_STUDENT" \
+        --manifest-path "$sub/Cargo.toml" --target-dir "$bdir" > "$dir/build.log" 2>&1 && built=1
+      sodir="$bdir/release"
+      depth=1
+    fi
+    if [[ "$built" -ne 1 ]]; then
       rm -rf "$bdir"
       not_run_reports "$dir" build-failed "the submission did not build" "$dir/build.log" "${maps[@]}" ||
         { fail_infra "$dir" "could not write the reports of a failed build"; return 0; }
@@ -830,8 +851,8 @@ grade_one() {
     fi
     # The skeleton's libraft.so, else the first .so the build made.
     local plugin
-    plugin="$(find "$bdir" -maxdepth 2 -name 'libraft.so' -type f | head -n 1)"
-    [[ -n "$plugin" ]] || plugin="$(find "$bdir" -maxdepth 2 -name '*.so' -type f | sort | head -n 1)"
+    plugin="$(find "$sodir" -maxdepth "$depth" -name 'libraft.so' -type f | head -n 1)"
+    [[ -n "$plugin" ]] || plugin="$(find "$sodir" -maxdepth "$depth" -name '*.so' -type f | sort | head -n 1)"
     if [[ -z "$plugin" ]]; then
       rm -rf "$bdir"
       not_run_reports "$dir" build-failed "the build made no .so" "$dir/build.log" "${maps[@]}" ||

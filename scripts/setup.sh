@@ -9,8 +9,15 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libseccomp-dev
   clang-14 elfutils gdb python3 jq patch
+  chromium fonts-dejavu-core
   libxml2-utils bubblewrap zip unzip parallel rsync openssh-server slurm-wlm munge
 )
+# Rust plugins (skeleton-rust/, tests/languages/): Debian's cargo and rustc,
+# only when no cargo is present at all (a rustup toolchain in ~/.cargo/bin,
+# or on PATH, is used as it is; the crates need Rust 1.63, Debian 12's).
+if ! command -v cargo > /dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
+  packages+=(cargo rustc)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

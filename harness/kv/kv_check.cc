@@ -150,6 +150,10 @@ lin::CheckResult CheckLinearizable(TestContext& ctx, const KvHistory& history, c
       const std::string summary = report->Summary(h);
       lin::VisualizeOptions vo;
       vo.title = options.title.empty() ? ctx.spec().name : options.title;
+      // In labtest's run folder the parent writes timeline.html beside it.
+      if (const char* ppath = std::getenv("RAFTLAB_PICTURE_PATH"); ppath != nullptr && *ppath != '\0') {
+        vo.timeline_link = "timeline.html";
+      }
       const std::string html = lin::RenderHtml(h, *report, vo);
       StatusOr<std::string> path = SaveTestFile("linearizability-" + ctx.spec().name, "html", html);
       const std::string where = path.ok() ? "see " + *path : "no picture: " + path.status().message();

@@ -24,7 +24,7 @@ void RequireExtension(TestContext& ctx, const char* id) {
 KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
     : FixtureBase(ctx, opts.servers, "kv"),
       opts_(opts),
-      history_(std::make_shared<KvHistory>(rt_)),
+      history_(std::make_shared<KvHistory>(rt_, ctx.timeline())),
       env_{ctx, *net_, [this](const std::string& m) { ReportFromOtherThread(m); },
            [this](Nanos d) { return Scaled(d); }},
       mu_(rt_.make_mutex()),

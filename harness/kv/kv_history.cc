@@ -9,9 +9,24 @@ namespace {
 constexpr int64_t kOpen = std::numeric_limits<int64_t>::min();
 }  // namespace
 
-KvHistory::KvHistory(Runtime& rt) : rt_(rt), mu_(rt.make_mutex()) {}
+KvHistory::KvHistory(Runtime& rt, TimelineRecord* timeline)
+    : rt_(rt), timeline_(timeline), mu_(rt.make_mutex()) {}
 
 void KvHistory::Record(lin::Operation op) {
+  if (timeline_ != nullptr) {
+    // The record's clock is seconds since the test started: place the call
+    // and the return by how long ago they were.
+    const double now_s = timeline_->Now();
+    const int64_t now_ns = NowNs();
+    TimelineEvent e = TimelineEvent::Of(TimelineKind::kClientOp)
+                          .WithIndex(op.client)
+                          .WithText(lin::DescribeOperation(op))
+                          .WithValue(op.return_ns == lin::kNeverReturned
+                                         ? -1
+                                         : static_cast<int64_t>((now_s - (now_ns - op.return_ns) / 1e9) * 1e6));
+    e.t_s = now_s - static_cast<double>(now_ns - op.call_ns) / 1e9;
+    timeline_->AddAt(std::move(e));
+  }
   MutexLock l(*mu_);
   h_.ops.push_back(std::move(op));
 }

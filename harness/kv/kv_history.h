@@ -10,8 +10,13 @@
 // the previous one); crash bands are opened and closed explicitly. Snapshot()
 // closes open bands at "now" in the copy it returns.
 //
+// Every recorded call also goes to the run's timeline record, when one is
+// given, as a client call (TimelineKind::kClientOp): the timeline page draws
+// one lane per clerk beside the servers' lanes.
+//
 // Thread safety: every method may be called from any thread (one Runtime
-// mutex, never held while calling out). Ownership: owns its operations.
+// mutex, never held while calling out). Ownership: owns its operations;
+// borrows the timeline record, which must outlive it.
 #pragma once
 
 #include <cstdint>
@@ -20,13 +25,14 @@
 #include <string>
 
 #include "harness/linearizability/history.h"
+#include "harness/scenario/timeline_record.h"
 #include "runtime/runtime.h"
 
 namespace raftlab {
 
 class KvHistory {
  public:
-  explicit KvHistory(Runtime& rt);
+  explicit KvHistory(Runtime& rt, TimelineRecord* timeline = nullptr);
   KvHistory(const KvHistory&) = delete;
   KvHistory& operator=(const KvHistory&) = delete;
 
@@ -49,6 +55,7 @@ class KvHistory {
 
  private:
   Runtime& rt_;
+  TimelineRecord* const timeline_;  // may be null
   const std::unique_ptr<Mutex> mu_;
   lin::History h_ GUARDED_BY(*mu_);
   std::optional<size_t> open_partition_ GUARDED_BY(*mu_);  // index into annotations

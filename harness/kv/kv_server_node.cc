@@ -98,7 +98,13 @@ StatusOr<std::shared_ptr<KvServerNode>> KvServerNode::Make(const KvNodeEnv& env,
   };
   p->host_ = std::make_unique<HostServices>(std::move(pc));
 
-  // Plugin code: no harness lock is held here.
+  // Plugin code: no harness lock is held here. make() is bounded like the
+  // other calls (a blocked make() is reported within seconds).
+  const Nanos bound = env.scaled(kv_timing::kHarnessCallBound);
+  CallWatch watch(rt, bound, [r = env.report, who = p->who_, bound] {
+    r(who + ": make() has not returned after " + FormatSeconds(bound) +
+      "; make() must return at once (start background work on threads, never wait for Raft inside it)");
+  });
   if (kind == KvServerKind::kKvServer) {
     p->kv_ = p->kv_ext_->make(p->host_->host(), me, n, maxraftstate);
     if (p->kv_ == nullptr) {
@@ -112,6 +118,7 @@ StatusOr<std::shared_ptr<KvServerNode>> KvServerNode::Make(const KvNodeEnv& env,
       return Status::TestFailure("rsm make() returned NULL for server " + std::to_string(me));
     }
   }
+  watch.Done();
 
   p->server_ = std::make_shared<labrpc::Server>();
   auto handler = [weak](std::string_view method, const labrpc::Bytes& req, labrpc::Bytes* reply) {

@@ -15,6 +15,7 @@
 #include "harness/catalogue/config.h"
 #include "harness/grade/grading.h"
 #include "harness/labtest/interrupt.h"
+#include "harness/plugin/language.h"
 #include "harness/plugin/lint.h"
 #include "harness/plugin/loader.h"
 #include "harness/report/output_spec.h"
@@ -268,6 +269,7 @@ int ResolvePlugin(const Options& o, const Environment& env, RunInfo* info) {
   }
   info->plugin_name = (*lib)->name();
   info->plugin_version = (*lib)->version();
+  if (!info->bundled_plugin) info->plugin_language = PluginLanguageName(DetectPluginLanguageOfFile(info->plugin_path));
   // Once, before any test: state every peer would share (harness/plugin/lint.h).
   if (std::string w = LintWarningForPlugin(info->plugin_path); !w.empty()) fmt::print(env.err, "{}", w);
   return kExitAllPassed;

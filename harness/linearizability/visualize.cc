@@ -57,6 +57,34 @@ std::string ShortLabel(const Operation& op) {
          std::string(KvErrName(op.err));
 }
 
+// What an operation needs of the key's state to take effect as it returned:
+// the reason it cannot follow a prefix whose state is something else.
+std::string Needs(const Operation& op) {
+  if (op.kind == OpKind::kGet) {
+    if (op.err == KvErr::kOk) {
+      return "the key to hold " + QuoteValue(op.out_value) + " at version " + std::to_string(op.out_version);
+    }
+    if (op.err == KvErr::kErrNoKey) return "the key to be absent";
+    return "a state the model accepts for it";
+  }
+  switch (op.err) {
+    case KvErr::kOk:
+      return op.in_version == 0 ? "the key to be absent (a put at version 0 creates it)"
+                                : "the key to be at version " + std::to_string(op.in_version);
+    case KvErr::kErrVersion:
+      return op.in_version == 0 ? "the key to exist (a put at version 0 fails only then)"
+                                : "the key to exist at a version other than " + std::to_string(op.in_version);
+    case KvErr::kErrNoKey:
+      return "the key to be absent (a put above version 0 fails only then)";
+    case KvErr::kErrMaybe:
+      return "a state where it either applies or not";
+  }
+  return "a state the model accepts for it";
+}
+
+// Two operations overlap when neither returned before the other was called.
+bool Overlap(const Operation& a, const Operation& b) { return a.call_ns <= b.return_ns && b.call_ns <= a.return_ns; }
+
 // Ordinal time axis of one key: every distinct time gets a slot.
 class Axis {
  public:
@@ -86,6 +114,41 @@ struct OpMark {
   std::string variant;
   std::string before, after;
 };
+
+// Under an illegal key's picture, the operations that decide the verdict,
+// each with its call, result and times: the last few of the prefix (they
+// made its state), the one that could not be placed, and those overlapping it.
+constexpr size_t kPrefixRowsShown = 5;
+
+void RenderKeyTable(const History& h, const KeyResult& k, const std::set<size_t>& overlapping,
+                    const std::map<size_t, OpMark>& marks, int64_t origin, std::string* out) {
+  struct Row {
+    size_t op;
+    std::string role, cls, state;
+  };
+  std::vector<Row> rows;
+  const size_t n = k.linearization.size();
+  for (size_t j = n > kPrefixRowsShown ? n - kPrefixRowsShown : 0; j < n; ++j) {
+    const size_t op = k.linearization[j].op;
+    const OpMark& m = marks.at(op);
+    rows.push_back({op, "#" + std::to_string(m.order) + " of the prefix", "lin", m.after});
+  }
+  rows.push_back({k.unplaced, "cannot be placed next", "unplaced", ""});
+  for (size_t op : overlapping) {
+    if (marks.count(op) == 0) rows.push_back({op, "overlaps it", "overlap", ""});
+  }
+  *out += "<table class=\"ops\"><tr><th>operation</th><th>client</th><th>call and result</th><th>called at</th>"
+          "<th>returned at</th><th>state after</th></tr>\n";
+  for (const Row& r : rows) {
+    const Operation& op = h.ops[r.op];
+    const bool overlap = overlapping.count(r.op) > 0;
+    *out += "<tr class=\"" + r.cls + (overlap && r.cls != "overlap" ? " overlap" : "") + "\"><td>" + Esc(r.role) +
+            (overlap && r.cls != "overlap" ? " (overlaps it)" : "") + "</td><td>" + std::to_string(op.client) +
+            "</td><td>" + Esc(DescribeOperation(op)) + "</td><td>" + Esc(Ms(op.call_ns, origin)) + "</td><td>" +
+            Esc(Ms(op.return_ns, origin)) + "</td><td>" + Esc(r.state) + "</td></tr>\n";
+  }
+  *out += "</table>\n";
+}
 
 void RenderKey(const History& h, const KeyResult& k, int64_t origin, std::string* out) {
   // Times on the axis: every finite call/return of the key.
@@ -123,6 +186,24 @@ void RenderKey(const History& h, const KeyResult& k, int64_t origin, std::string
     m.after = DescribeState(state);
   }
   const std::string prefix_state = DescribeState(state);
+
+  // The operations that overlap the one that could not be placed: the only
+  // ones that could have been ordered before it.
+  std::set<size_t> overlapping;
+  if (k.has_unplaced) {
+    for (size_t i : k.ops) {
+      if (i != k.unplaced && Overlap(h.ops[i], h.ops[k.unplaced])) overlapping.insert(i);
+    }
+    const Operation& bad = h.ops[k.unplaced];
+    *out += "<p class=\"why\">After the " + std::to_string(k.linearization.size()) +
+            " operations numbered in green, the key's state is " + Esc(prefix_state) + ". The red one, client " +
+            std::to_string(bad.client) + "'s " + Esc(DescribeOperation(bad)) + " (called at " +
+            Esc(Ms(bad.call_ns, origin)) + ", returned at " + Esc(Ms(bad.return_ns, origin)) + "), needs " +
+            Esc(Needs(bad)) + ", so it cannot come next; the checker tried the " +
+            std::to_string(overlapping.size()) +
+            (overlapping.size() == 1 ? " operation that overlaps" : " operations that overlap") +
+            " it in time (blue outline) in every order and none leads to a state it fits.</p>\n";
+  }
 
   std::vector<int> clients;
   for (size_t i : k.ops) clients.push_back(h.ops[i].client);
@@ -173,10 +254,12 @@ void RenderKey(const History& h, const KeyResult& k, int64_t origin, std::string
     const bool in_prefix = mit != marks.end();
     const bool unplaced = k.has_unplaced && k.unplaced == i;
     const bool rejected = std::find(k.rejected.begin(), k.rejected.end(), i) != k.rejected.end();
+    const bool overlaps = overlapping.count(i) > 0;
     std::string cls = "op";
     if (in_prefix) cls += " lin";
     if (unplaced) cls += " unplaced";
     if (rejected && !unplaced) cls += " rejected";
+    if (overlaps) cls += " overlap";
     std::string tip = "client " + std::to_string(op.client) + "\n" + DescribeOperation(op) +
                       "\ncall   " + Ms(op.call_ns, origin) + "  (" + std::to_string(op.call_ns) +
                       " ns)\nreturn " + Ms(op.return_ns, origin) + "  (" +
@@ -188,6 +271,7 @@ void RenderKey(const History& h, const KeyResult& k, int64_t origin, std::string
       if (!mit->second.variant.empty()) tip += " (" + mit->second.variant + ")";
       tip += "\nstate before " + mit->second.before + "\nstate after  " + mit->second.after;
     }
+    if (overlaps) tip += "\noverlaps the operation that could not be placed";
     if (unplaced) {
       tip += "\nCOULD NOT BE PLACED after the prefix of " +
              std::to_string(k.linearization.size()) + " (state there " + prefix_state + ")";
@@ -201,9 +285,20 @@ void RenderKey(const History& h, const KeyResult& k, int64_t origin, std::string
     std::string label = ShortLabel(op);
     if (in_prefix) label = "#" + std::to_string(mit->second.order) + " " + label;
     if (unplaced) label = "X " + label;
-    if ((x1 - x0) >= 6.5 * static_cast<double>(label.size()) + 6) {
-      std::snprintf(geo, sizeof geo, "x=\"%.1f\" y=\"%d\"", x0 + 4, y + 15);
-      *out += std::string("<text ") + geo + ">" + Esc(label) + "</text>";
+    // The failing operation and those overlapping it are always labelled
+    // (beside the box when it is too narrow); others when the label fits.
+    const bool fits = (x1 - x0) >= 6.5 * static_cast<double>(label.size()) + 6;
+    if (fits || unplaced || overlaps) {
+      std::snprintf(geo, sizeof geo, "x=\"%.1f\" y=\"%d\"", fits ? x0 + 4 : x1 + 3, y + 15);
+      *out += std::string("<text class=\"oplabel\" ") + geo + ">" + Esc(label) + "</text>";
+    } else if (in_prefix) {
+      // A narrow box of the prefix keeps at least its number (the table
+      // under the picture gives the last ones in full).
+      const std::string num = "#" + std::to_string(mit->second.order);
+      if ((x1 - x0) >= 6.5 * static_cast<double>(num.size()) + 4) {
+        std::snprintf(geo, sizeof geo, "x=\"%.1f\" y=\"%d\"", x0 + 2, y + 15);
+        *out += std::string("<text class=\"oplabel\" ") + geo + ">" + num + "</text>";
+      }
     }
     *out += "</g>\n";
   }
@@ -224,6 +319,7 @@ void RenderKey(const History& h, const KeyResult& k, int64_t origin, std::string
     *out += buf;
   }
   *out += "</svg></div>\n";
+  if (k.has_unplaced) RenderKeyTable(h, k, overlapping, marks, origin, out);
 }
 
 constexpr const char* kStyle = R"CSS(
@@ -241,6 +337,12 @@ svg text { font: 11px monospace; pointer-events: none; }
 .op.lin rect { fill: #a5d6a7; stroke: #2e7d32; }
 .op.rejected rect { stroke: #ef6c00; stroke-width: 2; stroke-dasharray: 4 2; }
 .op.unplaced rect { fill: #ef9a9a; stroke: #b71c1c; stroke-width: 3; }
+.op.overlap rect { stroke: #1565c0; stroke-width: 3; }
+p.why { background: #fff3e0; padding: 6px 8px; border-left: 4px solid #b71c1c; }
+table.ops { border-collapse: collapse; margin: 6px 0 10px; font: 12px monospace; }
+table.ops th, table.ops td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }
+tr.lin td:first-child { background: #a5d6a7; } tr.unplaced td { background: #ef9a9a; }
+tr.overlap td:first-child { outline: 2px solid #1565c0; }
 .op:hover rect { stroke: #000; stroke-width: 2; }
 .band { opacity: 0.45; } .band.partition { fill: #b3e5fc; } .band.crash { fill: #ffccbc; }
 .band.other { fill: #e1bee7; }
@@ -293,8 +395,13 @@ std::string RenderHtml(const History& h, const CheckReport& report,
   out += "<h1>" + Esc(options.title) + ": <span class=\"verdict-" +
          std::string(CheckResultName(report.result)) + "\">" + verdict + "</span></h1>\n";
   out += "<pre class=\"summary\">" + Esc(report.Summary(h)) + "</pre>\n";
+  if (!options.timeline_link.empty()) {
+    out += "<p class=\"timeline-link\">What the servers did meanwhile (roles, crashes, partitions, every clerk "
+           "call): <a href=\"" + Esc(options.timeline_link) + "\">the run's timeline</a>.</p>\n";
+  }
   out += "<p class=\"legend\"><span style=\"background:#a5d6a7\">#n linearized prefix</span>"
          "<span style=\"background:#ef9a9a\">X could not be placed</span>"
+         "<span style=\"border:2px solid #1565c0\">overlaps the red one</span>"
          "<span style=\"border:2px dashed #ef6c00\">rejected candidate</span>"
          "<span style=\"background:#e0e0e0\">not in the prefix</span>"
          "<span style=\"background:#b3e5fc\">partition</span>"

@@ -9,7 +9,12 @@
 // test while overlaps are preserved exactly. Ops of the longest linearizable
 // prefix are green and numbered in linearization order; the operation that
 // could not be placed is red; other rejected candidates have an orange
-// outline. Partitions, crashes and other annotations are shaded bands with
+// outline; the operations that overlap the red one in time have a blue
+// outline. Those, the red one and the prefix's are labelled (a narrow
+// prefix box keeps its number), a sentence above the picture says what
+// state the prefix reached and what the red operation needs, and a table
+// under it gives the deciding operations (the prefix's last, the red one,
+// the overlapping ones) with call, result and times. Partitions, crashes and other annotations are shaded bands with
 // their labels. Hovering a box shows the client, the call, its inputs and
 // outputs, call and return times, and for linearized ops the register state
 // before and after.
@@ -30,6 +35,10 @@ namespace raftlab::lin {
 struct VisualizeOptions {
   std::string title = "raftlab linearizability check";  // e.g. the test name
   bool include_ok_keys = true;  // false: only illegal and unknown keys are drawn
+  // Non-empty: a link to the run's timeline page, relative to this page's
+  // folder (labtest writes both into the run folder: "timeline.html"). The
+  // only link the page may carry; it fetches nothing.
+  std::string timeline_link;
 };
 
 // The whole HTML document.

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <optional>
 
+#include "harness/plugin/elf_image.h"
+
 namespace raftlab {
 namespace {
 
@@ -159,37 +161,6 @@ std::vector<EntryCandidate> FindSymbolsContaining(const std::string& path, const
   }
   return found;
 }
-
-namespace {
-
-// Bounds-checked reads of structs and strings out of an image.
-class ImageReader {
- public:
-  explicit ImageReader(std::string_view image) : image_(image) {}
-
-  template <typename T>
-  bool Read(uint64_t off, T* out) const {
-    if (off > image_.size() || image_.size() - off < sizeof(T)) return false;
-    std::memcpy(out, image_.data() + off, sizeof(T));
-    return true;
-  }
-  // The NUL-terminated string at `off` inside [table_off, table_off + table_size).
-  std::optional<std::string> String(uint64_t table_off, uint64_t table_size, uint64_t off) const {
-    if (table_off > image_.size() || table_size > image_.size() - table_off || off >= table_size) {
-      return std::nullopt;
-    }
-    const std::string_view table = image_.substr(table_off, table_size);
-    const size_t end = table.find('\0', off);
-    if (end == std::string_view::npos) return std::nullopt;
-    return std::string(table.substr(off, end - off));
-  }
-  uint64_t size() const { return image_.size(); }
-
- private:
-  std::string_view image_;
-};
-
-}  // namespace
 
 StatusOr<std::vector<ExportedDataSymbol>> ListExportedDataSymbols(std::string_view image) {
   const ImageReader in(image);

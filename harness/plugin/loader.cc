@@ -14,6 +14,7 @@
 #include <exception>
 #include <vector>
 
+#include "harness/plugin/copy_registry.h"
 #include "harness/plugin/elf_check.h"
 
 #if defined(__has_feature)
@@ -304,6 +305,7 @@ StatusOr<std::unique_ptr<LoadedPlugin>> PluginLibrary::Instantiate() const {
   std::memcpy(&entry, &sym, sizeof entry);  // POSIX allows this object-to-function conversion
   const raftlab_plugin* api = entry(RAFTLAB_ABI_MAJOR, RAFTLAB_ABI_MINOR);
   if (Status s = ValidateTable(api, display); !s.ok()) return reject(s);
+  RegisterPluginCopy(handle);  // for the crash report's frames (copy_registry.h); best effort
   return std::unique_ptr<LoadedPlugin>(new LoadedPlugin(image_, fd, copy, handle, api));
 }
 

@@ -80,8 +80,18 @@ StatusOr<std::shared_ptr<ClusterPeer>> ClusterPeer::Make(Cluster& cluster, int m
   // The applier runs before make(): a Raft may apply from its first moment.
   p->applier_ = rt.spawn("applier peer " + std::to_string(me), [p_raw = p.get()] { p_raw->ApplierLoop(); });
 
-  // Plugin code: no harness lock is held here.
+  // Plugin code: no harness lock is held here. make() is bounded like
+  // start(): a make() that blocks is reported within seconds, and the test
+  // child gives up on the stuck scenario thread soon after.
+  const Nanos bound = cluster.Scaled(timing::kHarnessCallBound);
+  CallWatch watch(rt, bound, [&cluster, me, bound] {
+    cluster.ReportFromOtherThread("peer " + std::to_string(me) + ": make() has not returned after " +
+                                  FormatSeconds(bound) +
+                                  "; make() must return at once: start your timers and senders on threads "
+                                  "(host->thread_start) and return, never wait for an election or an RPC inside it");
+  });
   p->raft_ = p->api_->make(p->host_->host(), me, cluster.n_);
+  watch.Done();
   if (p->raft_ == nullptr) {
     p->host_->MarkKilled();
     p->apply_ch_->close();

@@ -75,7 +75,8 @@ void ConsoleReporter::RunStart(const RunInfo& info) {
   if (info.bundled_plugin) {
     fmt::print(out_, "labtest: using the bundled reference implementation (no --plugin given)\n");
   } else {
-    fmt::print(out_, "labtest: plugin {} ({} {})\n", info.plugin_path, info.plugin_name, info.plugin_version);
+    fmt::print(out_, "labtest: plugin {} ({} {}{})\n", info.plugin_path, info.plugin_name, info.plugin_version,
+               info.plugin_language.empty() ? "" : ", " + info.plugin_language);
   }
   fmt::print(out_, "labtest: seed {}{}\n", info.base_seed,
              info.seed_given ? "" : fmt::format(" (random; --seed {} replays this run's choices)", info.base_seed));

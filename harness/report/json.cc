@@ -17,6 +17,7 @@ json RunJson(const RunInfo& info, const RunMetadata& meta, const ReportPlan& pla
   return json{
       {"labtest_version", meta.labtest_version},
       {"plugin_name", info.plugin_name},
+      {"plugin_language", info.plugin_language},
       {"plugin_version", info.plugin_version},
       {"plugin_path", info.plugin_path},
       {"bundled_plugin", info.bundled_plugin},

@@ -5,7 +5,7 @@
 //   {
 //     "format": "raftlab-run", "format_version": 1,
 //     "state": "running" | "finished" | "interrupted" (finished early: Ctrl-C, SIGTERM),
-//     "run": {labtest_version, plugin_name, plugin_version, plugin_path, bundled_plugin,
+//     "run": {labtest_version, plugin_name, plugin_language, plugin_version, plugin_path, bundled_plugin,
 //             config_path, config_origin, base_seed, seed_given, start_time, command_line,
 //             argv, repeat, first_repetition, timeout_scale, run_dir, scoring_policy,
 //             tests_planned, runs_planned},

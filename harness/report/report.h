@@ -28,6 +28,7 @@ struct RunInfo {
   bool bundled_plugin = false;
   std::string plugin_name;    // raftlab_plugin.name and version
   std::string plugin_version;
+  std::string plugin_language;  // "C/C++", "Rust", "Go" (harness/plugin/language.h); "" for the bundled reference
   uint64_t base_seed = 0;
   bool seed_given = false;
   int first_repetition = 0;

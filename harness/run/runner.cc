@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "harness/run/child_process.h"
+#include "harness/run/crash_report.h"
+#include "harness/run/plugin_symbolizer.h"
 #include "harness/run/stack_dump.h"
 #include "harness/scenario/student_log.h"
 #include "harness/run/test_child.h"
@@ -31,7 +33,7 @@ constexpr bool kSanitized = false;
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 std::string CrashReason(int sig) {
-  if (sig == SIGABRT) return "crashed: SIGABRT (abort; an exception may have escaped your code)";
+  if (sig == SIGABRT) return "crashed: SIGABRT (abort; an exception or a panic may have escaped your code)";
   if (sig == SIGKILL) return "killed by SIGKILL (out of memory, or killed from outside)";
   return fmt::format("crashed: {} ({})", SignalName(sig), SignalDescription(sig));
 }
@@ -131,7 +133,14 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   std::string analysis, dump;
   child.on_timeout = [&](pid_t pid) {
     analysis = AnalyseHangNow(rt_, pid, o.hang_sample_interval);
+    // Where the plugin's private copies are (the child is still alive), so
+    // that their frames can be named against the plugin file.
+    std::string maps;
+    if (std::ifstream f("/proc/" + std::to_string(pid) + "/maps"); f) {
+      maps.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
     dump = DumpThreadStacks(rt_, pid, o.stack_tool_timeout);
+    dump = SymbolizePluginFrames(rt_, dump, maps, o.plugin_path, o.stack_tool_timeout);
   };
 
   child.cancel = hooks.cancel;
@@ -187,10 +196,28 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   } else if (out.term_signal != 0) {
     r.verdict = Verdict::kCrash;
     r.message = CrashReason(out.term_signal);
+    // The child's own account of the crash: where, and the crashing thread's
+    // stack with the plugin's frames named.
+    std::string text;
+    if (std::ifstream f(CrashReportPath(result_file)); f) {
+      text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    if (std::optional<CrashReport> crash = ParseCrashReport(text)) {
+      const CrashDescription d = DescribeCrash(rt_, *crash, o.plugin_path, o.stack_tool_timeout);
+      r.message += d.where;
+      r.stack_dump = "backtrace of the crashing thread:\n" + d.backtrace;
+      std::ofstream(dir / "stacks.txt") << r.stack_dump;
+    }
   } else if (!written.ok()) {
     r.verdict = Verdict::kError;
-    r.message = fmt::format("the test process exited with code {} without writing a result ({})", out.exit_code,
-                            written.status().message());
+    r.message = fmt::format(
+        "the test process exited with code {} before the test finished, without writing a result ({}): does "
+        "your code call _exit() or quick_exit()? A Raft must never end the process",
+        out.exit_code, written.status().message());
+  }
+  if (std::error_code size_ec; fs::exists(CrashReportPath(result_file)) &&
+                               fs::file_size(CrashReportPath(result_file), size_ec) == 0) {
+    fs::remove(CrashReportPath(result_file), size_ec);  // no crash: no file
   }
   if (!IsSuccess(r.verdict)) {
     r.log_tail = FailureLogTail(log_file, o);

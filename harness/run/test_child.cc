@@ -3,17 +3,20 @@
 
 #include <cxxabi.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <system_error>
 
@@ -21,6 +24,7 @@
 
 #include "harness/catalogue/config.h"
 #include "harness/plugin/loader.h"
+#include "harness/run/crash_report.h"
 #include "harness/scenario/result.h"
 #include "harness/scenario/student_log.h"
 #include "harness/scenario/test_context.h"
@@ -152,6 +156,53 @@ class ScenarioRun {
   std::optional<Ending> ending_ GUARDED_BY(*mu_);
 };
 
+// Plugin code that calls exit() (or returns from a path that ends in it)
+// ends the test process mid-test. glibc's on_exit() handlers run first and
+// receive the status; this one writes the verdict so that the student reads
+// "your code called exit(0)" instead of "no result". Armed once the scenario
+// starts; every normal way out of the child is _exit(), which skips it.
+// Thread safety: the fields are written once before `armed` is set (release)
+// and read only after it is seen (acquire); the handler then runs on the
+// thread that called exit(), once (glibc runs exit handlers once).
+struct ExitGuard {
+  std::atomic<bool> armed{false};
+  TestResult* result = nullptr;
+  int result_fd = -1;
+  int timeline_fd = -1;
+  ChildTestContext* ctx = nullptr;
+  StudentLog* log = nullptr;
+  Runtime* rt = nullptr;
+  Nanos start{0};
+};
+ExitGuard g_exit_guard;
+
+void WriteTimelineToFdForExit(int fd, const ChildTestContext& ctx);
+
+void OnExitDuringTest(int status, void*) {
+  if (!g_exit_guard.armed.load(std::memory_order_acquire)) return;
+  TestResult& r = *g_exit_guard.result;
+  char name[32] = "";
+  ::pthread_getname_np(::pthread_self(), name, sizeof name);
+  const std::string thread = name;
+  const std::string where =
+      thread == "scenario"
+          ? "inside a call the test made into your code (make, start, get_state, snapshot or kill)"
+          : "on thread '" + thread + "'";
+  r.verdict = Verdict::kCrash;
+  r.message = fmt::format(
+      "your code called exit({}) {}: the test process ended there. A Raft must never end the process; report "
+      "a broken invariant with host->log and return",
+      status, where);
+  r.duration_s = std::chrono::duration<double>(g_exit_guard.rt->now() - g_exit_guard.start).count();
+  g_exit_guard.ctx->Event(r.message);
+  r.events = g_exit_guard.ctx->events(&r.events_dropped);
+  r.log_tail = g_exit_guard.log->Tail();
+  r.log_lines = g_exit_guard.log->lines();
+  g_exit_guard.ctx->timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
+  WriteTimelineToFdForExit(g_exit_guard.timeline_fd, *g_exit_guard.ctx);
+  Finish(r, g_exit_guard.result_fd);
+}
+
 }  // namespace
 
 namespace {
@@ -166,9 +217,12 @@ std::string SiblingPath(const std::string& result_file, const std::string& name)
 // before the sandbox, which forbids creating files later), from offset 0.
 // The parent draws timeline.html from it (runner.cc). Best effort: a short
 // write leaves a file the parent rejects, and the run has no picture.
+static std::mutex g_timeline_write_mu;  // the periodic flush, the last write and an exit() share the file
+
 static void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
   if (fd < 0) return;
   const std::string json = TimelineToJson(ctx.timeline_data());
+  std::lock_guard<std::mutex> l(g_timeline_write_mu);
   if (::ftruncate(fd, 0) != 0) return;
   size_t done = 0;
   while (done < json.size()) {
@@ -178,6 +232,10 @@ static void WriteTimelineToFd(int fd, const ChildTestContext& ctx) {
     done += static_cast<size_t>(w);
   }
 }
+
+namespace {
+void WriteTimelineToFdForExit(int fd, const ChildTestContext& ctx) { WriteTimelineToFd(fd, ctx); }
+}  // namespace
 
 std::string ForbiddenReportPath(const std::string& result_file) { return SiblingPath(result_file, "forbidden.txt"); }
 
@@ -278,6 +336,11 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   // (the run then has no picture, nothing else changes).
   const int timeline_fd =
       ::open(SiblingPath(o.result_file, "timeline.json").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A crash's backtrace goes beside the result (crash_report.h); without the
+  // file a crash is still reported, by its signal alone.
+  const int crash_fd =
+      ::open(CrashReportPath(o.result_file).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (crash_fd >= 0) (void)InstallCrashReporter(crash_fd);
   std::vector<std::string> sandbox_events;
 #if RAFTLAB_HAVE_SANDBOX
   if (sandboxed) {
@@ -334,8 +397,30 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   ChildTestContext ctx(*spec, r.seed, *rt, **plugin, o.timeout_scale, log->get(), start);
   ctx.Event(fmt::format("test {} (repetition {}), seed {}", spec->name, o.repetition, r.seed));
   for (const std::string& e : sandbox_events) ctx.Event(e);
+  g_exit_guard.result = &r;
+  g_exit_guard.result_fd = result_fd;
+  g_exit_guard.timeline_fd = timeline_fd;
+  g_exit_guard.ctx = &ctx;
+  g_exit_guard.log = log->get();
+  g_exit_guard.rt = rt.get();
+  g_exit_guard.start = start;
+  g_exit_guard.armed.store(true, std::memory_order_release);
+  ::on_exit(&OnExitDuringTest, nullptr);
   ScenarioRun run(*rt);
   std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(body_name, body, ctx)); });
+  // The record so far, every half second: a run that dies (a crash, a kill
+  // at the time limit) still leaves the parent a picture up to then.
+  std::atomic<bool> flushing{true};
+  std::unique_ptr<Thread> flusher = rt->spawn("timeline flush", [&] {
+    while (flushing.load()) {
+      for (int i = 0; i < 5 && flushing.load(); i++) rt->sleep_for(std::chrono::milliseconds(100));
+      if (flushing.load()) WriteTimelineToFd(timeline_fd, ctx);
+    }
+  });
+  auto stop_flushing = [&] {
+    flushing.store(false);
+    flusher->join();
+  };
   const Nanos grace = std::chrono::duration_cast<Nanos>(
       std::chrono::duration<double>(kAbandonAfterFailure) * o.timeout_scale);
   std::optional<Ending> ending = run.Await(ctx, grace);
@@ -353,10 +438,12 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.events = ctx.events(&r.events_dropped);
     r.log_tail = (*log)->Tail();
     r.log_lines = (*log)->lines();
+    stop_flushing();
     WriteTimelineToFd(timeline_fd, ctx);
     Finish(r, result_fd);
   }
   thread->join();
+  stop_flushing();
 
   r.verdict = ending->verdict;
   r.message = ending->message;

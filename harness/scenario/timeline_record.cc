@@ -8,12 +8,12 @@
 namespace raftlab {
 namespace {
 
-constexpr std::string_view kKindNames[] = {"note",       "role",      "crash", "restart",  "connect", "disconnect",
-                                           "partition",  "apply",     "snapshot", "log",   "failure"};
+constexpr std::string_view kKindNames[] = {"note",      "role",     "crash", "restart", "connect",  "disconnect",
+                                           "partition", "apply",    "snapshot", "log",  "failure", "client_op"};
 
 bool IsMark(TimelineKind k) {
   return k != TimelineKind::kRole && k != TimelineKind::kApply && k != TimelineKind::kSnapshot &&
-         k != TimelineKind::kLog;
+         k != TimelineKind::kLog && k != TimelineKind::kClientOp;
 }
 
 }  // namespace

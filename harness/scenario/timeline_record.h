@@ -10,7 +10,8 @@
 // Size bound (a long run is sampled, never unbounded):
 //   - "marks" (notes, lifecycle, network changes, failures) keep the first
 //     kMaxMarks / 2 and the last kMaxMarks / 2;
-//   - "samples" (role/term observations, applies, snapshots, log lines) keep
+//   - "samples" (role/term observations, applies, snapshots, log lines,
+//     KV client calls) keep
 //     the first max_samples / 2 and the last max_samples / 2; a role/term
 //     observation equal to the peer's previous one is not recorded at all;
 //   - RPC bins: when there are more than max_bins (from, to, bin) cells the
@@ -48,6 +49,9 @@ enum class TimelineKind {
   kSnapshot,    // peer took / installed a snapshot at `index`
   kLog,         // the student's log line: level in `value`
   kFailure,     // the checker's first failure; text: its message
+  kClientOp,    // a KV clerk's call: t_s its call, index the client, value its return
+                // time in microseconds since the start (-1: never returned), text the
+                // call and its result ("put(\"k\", \"v\", 0) -> OK")
 };
 
 std::string_view TimelineKindName(TimelineKind k);  // "note", "role", ... "failure"

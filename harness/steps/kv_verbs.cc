@@ -2,7 +2,7 @@
 // result they must give (put, get), concurrent clients for a while, and the
 // linearizability check, over the KV fixture (harness/kv/kv_cluster.h) and
 // the part-5 scenarios' client helpers (harness/kv/scenarios/common.h).
-// Messages match those of harness/kv/scenarios/part5_kv_ops.cc.
+// Messages match those the C++ KV scenarios gave (harness/kv/scenarios/).
 //
 // The KV ABI is MIT 2025's versioned put/get: there is no append (a put at
 // the key's current version replaces it; a stale version is ErrVersion).

@@ -1,7 +1,7 @@
 // The Raft step verbs: one registration block and one handler per verb,
 // each a thin layer over the Raft fixture (harness/raft/cluster.h). A check
-// fails with the message the C++ scenarios give for the same check
-// (harness/raft/scenarios/part1_election.cc, part2_replication.cc).
+// fails with the message the C++ scenarios gave for the same check (the
+// straight-line scenarios of parts 1-3 they replaced; harness/raft/cluster.h).
 //
 // Thread safety: handlers run on the scenario thread. Ownership: none kept.
 #include <fmt/format.h>
@@ -58,8 +58,14 @@ void RunCheckOneLeader(StepRun& r, const Step& s) {
   if (StepRun::Has(s, "same_as")) {
     const int want = r.Peer(s, "same_as");
     if (leader != want) {
-      c.Fail("leader changed from " + std::to_string(want) + " to " + std::to_string(leader) +
-             " even though there were no failures");
+      const std::string msg = "leader changed from " + std::to_string(want) + " to " + std::to_string(leader) +
+                              " even though there were no failures";
+      const Nanos stall = c.LongestStall();
+      if (stall < FixtureBase::kExcusingStall) c.Fail(msg);
+      // The test process itself was starved: so were the heartbeats.
+      c.Event("warning: " + msg + ", but the test process was not scheduled for " +
+              std::to_string(stall.count() / 1000000) +
+              " ms (an overloaded machine), so this is not held against the code under test");
     }
   }
   r.BindArg(s, "as", leader);
@@ -100,8 +106,21 @@ void RunCheckTerms(StepRun& r, const Step& s) {
   if (StepRun::Has(s, "same_as")) {
     const int64_t before = r.Int(s, "same_as", 0);
     if (term != before) {
-      c.Fail("term changed from " + std::to_string(before) + " to " + std::to_string(term) +
-             " even though there were no failures");
+      const std::string msg = "term changed from " + std::to_string(before) + " to " + std::to_string(term) +
+                              " even though there were no failures";
+      // MIT's TestInitialElection3A only warns: a correct Raft on a loaded
+      // machine may time out once. SJTU and dslabs fail.
+      const Nanos stall = c.LongestStall();
+      if (r.Bool(s, "warn", false)) {
+        c.Event("warning: " + msg);
+      } else if (stall >= FixtureBase::kExcusingStall) {
+        // The test process itself was starved: so were the heartbeats.
+        c.Event("warning: " + msg + ", but the test process was not scheduled for " +
+                std::to_string(stall.count() / 1000000) +
+                " ms (an overloaded machine), so this is not held against the code under test");
+      } else {
+        c.Fail(msg + " (heartbeats must keep followers from timing out)");
+      }
     }
   }
   r.BindArg(s, "as", term);
@@ -113,7 +132,8 @@ RAFTLAB_REGISTER_STEP({"check_terms",
                        "as",
                        {As("name the agreed term for a later same_as"),
                         Opt("at_least", T::kInt, "", "fail if the term is lower (1: an election happened)"),
-                        Opt("same_as", T::kInt, "", "fail if the term differs (a term bound earlier)")},
+                        Opt("same_as", T::kInt, "", "fail if the term differs (a term bound earlier)"),
+                        Opt("warn", T::kBool, "false", "true: a term that differs from same_as is only a warning (MIT)")},
                        "every connected peer reports the same term",
                        "checkTerms",
                        nullptr,
@@ -161,6 +181,15 @@ void RunStart(StepRun& r, const Step& s) {
     const int64_t want = r.Int(s, "index", 0);
     if (res.index != want) c.Fail("expected index " + std::to_string(want) + ", got " + std::to_string(res.index));
   }
+  // A range, for start()s after a repair, where the new leader may or may
+  // not have kept an uncommitted entry (MIT TestFailNoAgree3B: 2 or 3).
+  const bool low = StepRun::Has(s, "index_at_least"), high = StepRun::Has(s, "index_at_most");
+  if ((low && res.index < r.Int(s, "index_at_least", 0)) || (high && res.index > r.Int(s, "index_at_most", 0))) {
+    c.Fail("unexpected index " + std::to_string(res.index) + " from start() (expected " +
+           (low ? "at least " + std::to_string(r.Int(s, "index_at_least", 0)) : std::string()) +
+           (low && high ? " and " : "") +
+           (high ? "at most " + std::to_string(r.Int(s, "index_at_most", 0)) : std::string()) + ")");
+  }
   r.BindArg(s, "as", res.index);
 }
 
@@ -172,6 +201,8 @@ RAFTLAB_REGISTER_STEP({"start",
                         Req("command", T::kCommand, "an integer, any text, or random"),
                         Opt("leader", T::kBool, "", "true: fail unless it accepts as leader; false: unless it refuses"),
                         Opt("index", T::kInt, "", "fail unless start() returns this index"),
+                        Opt("index_at_least", T::kInt, "", "fail if start() returns a lower index"),
+                        Opt("index_at_most", T::kInt, "", "fail if start() returns a higher index"),
                         As("name the index start() returned")},
                        "call start(command) on one peer (does not wait for a commit)",
                        "rf.Start / start1",

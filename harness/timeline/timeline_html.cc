@@ -71,29 +71,35 @@ int PeerCount(const TimelineData& d) {
   return n;
 }
 
-// Per peer, the intervals it was not connected to every other peer. Mirrors
-// labrpc's Mesh: each peer is in a group (-1: cut off); Connect and a
-// restart put it in group 0, Disconnect and a crash cut it off, a partition
-// numbers its groups from 0 and cuts off the peers it does not list.
+// Per peer, the intervals it was not connected to every other live peer.
+// Mirrors labrpc's Mesh: each peer is in a group (-1: cut off); Connect and
+// a restart put it in group 0, Disconnect and a crash cut it off, a
+// partition numbers its groups from 0 and cuts off the peers it does not
+// list. A crashed peer has no band (its lane has ended) and does not count
+// against the others: a peer that reaches every peer that is up is not
+// banded, however many are down.
 nlohmann::json NetworkBands(const TimelineData& d, int n, double end_s) {
   nlohmann::json bands = nlohmann::json::array();
   std::vector<int> group(static_cast<size_t>(n), 0);
+  std::vector<bool> up(static_cast<size_t>(n), true);
   std::vector<std::string> label(static_cast<size_t>(n));
   std::vector<double> since(static_cast<size_t>(n), 0);
   auto relabel = [&](double t, bool final) {
     for (int p = 0; p < n; p++) {
       std::string l;
-      if (!final) {
+      if (!final && up[static_cast<size_t>(p)]) {
         if (group[static_cast<size_t>(p)] < 0) {
           l = "disconnected";
         } else {
           std::string members;
-          int count = 0;
+          int count = 0, live = 0;
           for (int q = 0; q < n; q++) {
+            if (!up[static_cast<size_t>(q)]) continue;
+            live++;
             if (group[static_cast<size_t>(q)] != group[static_cast<size_t>(p)]) continue;
             members += (count++ ? "," : "") + std::to_string(q);
           }
-          if (count < n) l = "partition {" + members + "}";
+          if (count < live) l = "partition {" + members + "}";
         }
       }
       if (label[static_cast<size_t>(p)] == l) continue;
@@ -111,10 +117,12 @@ nlohmann::json NetworkBands(const TimelineData& d, int n, double end_s) {
       case TimelineKind::kConnect:
       case TimelineKind::kRestart:
         if (peer_ok) group[static_cast<size_t>(e.peer)] = 0;
+        if (peer_ok && e.kind == TimelineKind::kRestart) up[static_cast<size_t>(e.peer)] = true;
         break;
       case TimelineKind::kDisconnect:
       case TimelineKind::kCrash:
         if (peer_ok) group[static_cast<size_t>(e.peer)] = -1;
+        if (peer_ok && e.kind == TimelineKind::kCrash) up[static_cast<size_t>(e.peer)] = false;
         break;
       case TimelineKind::kPartition: {
         std::fill(group.begin(), group.end(), -1);
@@ -140,7 +148,7 @@ constexpr const char* kScript = R"JS(
   const D = JSON.parse(document.getElementById('timeline-data').textContent);
   const svg = document.getElementById('tl');
   const tip = document.getElementById('tip');
-  const LEFT = 120, ROW = 34, RPC_ROW = 26, TOP = 22;
+  const LEFT = 120, ROW = 34, RPC_ROW = 26, CLI_ROW = 20, TOP = 22;
   let v0 = 0, v1 = Math.max(D.end, 1e-3);
   const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
   const ms = t => (t * 1000).toFixed(1) + ' ms';
@@ -152,7 +160,9 @@ constexpr const char* kScript = R"JS(
     const clip = t => Math.min(Math.max(x(t), LEFT), LEFT + plotW);
     const laneY = k => TOP + ROW * (k + 1);
     const rpcTop = TOP + ROW * (D.lanes.length + 1) + 18;
-    const H = rpcTop + RPC_ROW * D.peers + 30;
+    const clients = D.clients || [];
+    const cliTop = rpcTop + RPC_ROW * D.peers + (clients.length ? 22 : 0);
+    const H = cliTop + CLI_ROW * clients.length + 30;
     const o = [];
     // the harness lane: notes
     o.push(`<text x="4" y="${TOP + ROW / 2 + 4}" class="lname">harness</text>`);
@@ -216,6 +226,20 @@ constexpr const char* kScript = R"JS(
       const a = clip(c.t), b = clip(c.t + D.bin_s);
       const detail = Object.entries(c.to).map(([to, n]) => n + ' to peer ' + to).join(', ');
       o.push(`<rect x="${a}" y="${y + RPC_ROW - h}" width="${Math.max(b - a - 0.5, 1)}" height="${h}" class="rpc" data-tip="${esc('peer ' + c.f + ', ' + ms(c.t) + ' to ' + ms(c.t + D.bin_s) + ': ' + c.n + ' RPCs (' + detail + ')')}"/>`);
+    });
+    // KV clients: each call from its call to its return (open-ended if it never returned)
+    if (clients.length) o.push(`<text x="4" y="${cliTop - 6}" class="lname">clerk calls</text>`);
+    clients.forEach((cl, r) => {
+      const y = cliTop + CLI_ROW * r;
+      o.push(`<g class="client" data-client="client ${cl.c}"><text x="4" y="${y + CLI_ROW / 2 + 4}" class="lname">client ${cl.c}</text><line x1="${LEFT}" x2="${LEFT + plotW}" y1="${y + CLI_ROW}" y2="${y + CLI_ROW}" class="grid"/>`);
+      cl.ops.forEach(([t0, t1, text]) => {
+        const end = t1 < 0 ? D.end : t1;
+        if (!vis(t0, end)) return;
+        const a = clip(t0), b = clip(end);
+        const cls = t1 < 0 ? 'open' : /ErrMaybe/.test(text) ? 'maybe' : /-> (OK|\()/.test(text) ? 'ok' : 'err';
+        o.push(`<rect x="${a}" y="${y + 4}" width="${Math.max(b - a, 1.5)}" height="${CLI_ROW - 8}" class="cop ${cls}" data-tip="${esc('client ' + cl.c + ': ' + text + ', called at ' + ms(t0) + (t1 < 0 ? ', never returned' : ', returned at ' + ms(t1)))}"/>`);
+      });
+      o.push('</g>');
     });
     // the failure across every lane
     if (D.failure && D.failure.t >= v0 && D.failure.t <= v1) {
@@ -285,6 +309,7 @@ svg { user-select: none; cursor: grab; }
 .restart { fill: #2a2; }
 .connect { stroke: #2a2; stroke-width: 2; } .disconnect { stroke: #d00; stroke-width: 2; }
 .rpc { fill: #789; }
+.cop.ok { fill: #81c784; } .cop.maybe { fill: #ffb74d; } .cop.err { fill: #bdbdbd; } .cop.open { fill: #e57373; }
 .failure line { stroke: #d00; stroke-width: 2; }
 .failure text { fill: #d00; font: bold 11px sans-serif; }
 #tip { position: absolute; display: none; background: #ffe; border: 1px solid #999; padding: 4px 6px;
@@ -319,6 +344,9 @@ std::string RenderTimelineHtml(const TimelineData& d, const TimelinePageOptions&
   double end_s = 0;
   for (const TimelineEvent& e : d.events) end_s = std::max(end_s, e.t_s);
   for (const RpcBin& b : d.rpcs) end_s = std::max(end_s, b.t_s + d.bin_s);
+  for (const TimelineEvent& e : d.events) {
+    if (e.kind == TimelineKind::kClientOp && e.value > 0) end_s = std::max(end_s, static_cast<double>(e.value) / 1e6);
+  }
   if (options.failure_t_s > end_s) end_s = options.failure_t_s;
   const std::vector<TimelineLane> lanes = TimelineLanes(d, end_s);
   const int n = PeerCount(d);
@@ -335,13 +363,23 @@ std::string RenderTimelineHtml(const TimelineData& d, const TimelinePageOptions&
   j["lanes"] = std::move(jl);
   nlohmann::json je = nlohmann::json::array();
   const TimelineEvent* failure = nullptr;
+  // KV clerks' calls: one row per client, [call, return or -1, text].
+  std::map<int64_t, nlohmann::json> clients;
   for (const TimelineEvent& e : d.events) {
     if (e.kind == TimelineKind::kFailure && !failure) failure = &e;
+    if (e.kind == TimelineKind::kClientOp) {
+      auto [it, fresh] = clients.try_emplace(e.index, nlohmann::json::array());
+      it->second.push_back({e.t_s, e.value < 0 ? -1.0 : static_cast<double>(e.value) / 1e6, e.text});
+      continue;
+    }
     const int lane = e.peer >= 0 ? LaneAt(lanes, e.peer, e.incarnation, e.t_s) : -1;
     je.push_back({{"t", e.t_s}, {"k", TimelineKindName(e.kind)}, {"lane", lane}, {"term", e.term},
                   {"idx", e.index}, {"v", e.value}, {"text", e.text}});
   }
   j["events"] = std::move(je);
+  nlohmann::json jc = nlohmann::json::array();
+  for (auto& [client, ops] : clients) jc.push_back({{"c", client}, {"ops", std::move(ops)}});
+  j["clients"] = std::move(jc);
   nlohmann::json jr = nlohmann::json::array();
   for (const RpcBin& b : d.rpcs) jr.push_back({b.t_s, b.from, b.to, b.count});
   j["rpcs"] = std::move(jr);
@@ -370,7 +408,8 @@ std::string RenderTimelineHtml(const TimelineData& d, const TimelinePageOptions&
   html += "<div class=\"help\">Lanes: " + lane_list +
           ". Wheel: zoom; drag: pan; double-click: whole run; hover a mark for its details. Gold: leader; blue: "
           "not leader (term inside); hatched: disconnected or partitioned; green ticks: applies; purple: "
-          "snapshots; dots: your log lines; red line: the failure.";
+          "snapshots; dots: your log lines; red line: the failure. Clerk calls (KV tests): green OK, orange "
+          "ErrMaybe, grey another error, red never returned.";
   if (d.dropped_marks + d.dropped_samples > 0) {
     html += " The run was long: " + std::to_string(d.dropped_marks + d.dropped_samples) +
             " events from its middle are not shown.";

@@ -38,6 +38,7 @@
 //   HOSTILE_HOST_AFTER_KILL kill() returns at once; a raw thread then calls
 //                         host->persist_save (destroy() joins it)
 //   HOSTILE_KILL_HANGS    kill() never returns
+//   HOSTILE_EXIT          start() calls std::exit(7)
 //
 // Without a macro it is a quiet plugin whose make/start return at once.
 #include <raftlab/raftlab.h>
@@ -218,6 +219,8 @@ void Start(raftlab_raft* raft, const uint8_t* command, size_t len, int64_t* inde
   held.lock();  // never returns: this thread already holds it (a classic self-deadlock)
 #elif defined(HOSTILE_BUSY)
   Spin();
+#elif defined(HOSTILE_EXIT)
+  std::exit(7);
 #endif
   *index = -1;
   *term = 0;

@@ -282,7 +282,9 @@ TEST_F(LabtestTest, CrashIsReportedAndTheRunGoesOn) {
   EXPECT_EQ(r.code, kExitTestFailed);
   EXPECT_THAT(r.out, HasSubstr("Test (pass): pass ...\n  ... Passed"));
   EXPECT_THAT(r.out, HasSubstr("Test (make-start): make and start ...\n  ... FAILED (crash) -- after "));
-  EXPECT_THAT(r.out, HasSubstr("      crashed: SIGSEGV (segmentation fault)\n"));
+  EXPECT_THAT(r.out, HasSubstr("      crashed: SIGSEGV (segmentation fault) at address 0x0 (a null pointer), in your "
+                               "plugin: (anonymous namespace)::Make("));
+  EXPECT_THAT(r.out, HasSubstr("      backtrace of the crashing thread:\n"));
   EXPECT_THAT(r.out, HasSubstr("rerun: " + labtest_ + " --plugin " + RAFTLAB_HOSTILE_CRASH));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("part 1 +plain outcomes +1/1 +passed +0 failed +1/1 +points"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("part 2 +plugin behaviour +0/1 +passed +1 failed +0/1 +points"));

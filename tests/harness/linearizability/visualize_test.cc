@@ -58,7 +58,7 @@ TEST(VisualizeTest, WritesASelfContainedFileNamingTheOffendingOperation) {
   Checked c = IllegalWithBands();
   ASSERT_EQ(c.r.result, CheckResult::kIllegal);
   const std::string dir = ::testing::TempDir();
-  StatusOr<std::string> path = WriteVisualizationToTemp(c.h, c.r, dir, {"TestPersistPartition4B", true});
+  StatusOr<std::string> path = WriteVisualizationToTemp(c.h, c.r, dir, {"TestPersistPartition4B", true, ""});
   ASSERT_TRUE(path.ok()) << path.status().ToString();
   ASSERT_TRUE(std::filesystem::exists(*path));
   EXPECT_EQ(std::filesystem::path(*path).extension(), ".html");
@@ -89,6 +89,49 @@ TEST(VisualizeTest, WritesASelfContainedFileNamingTheOffendingOperation) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_FALSE(std::regex_search(html, std::regex("(src|href)\\s*=", std::regex::icase)));
+}
+
+// A stale read: put a@1, put b@2 (returned), then a get overlapping a third
+// put returns a@1. The page says what state the prefix reached and what the
+// get needs, outlines the put it overlaps, labels both even when narrow,
+// and lists the operations that decide the verdict with call, result, times.
+TEST(VisualizeTest, ExplainsAndLabelsTheFailingAndOverlappingOperations) {
+  History h;
+  h.ops = {P(1, "k", "a", 0, KvErr::kOk, 1'000'000, 2'000'000),
+           P(1, "k", "b", 1, KvErr::kOk, 3'000'000, 4'000'000),
+           P(2, "k", "c", 2, KvErr::kOk, 5'000'000, 8'000'000),
+           G(3, "k", "a", 1, 6'000'000, 7'000'000)};
+  StatusOr<CheckReport> r = CheckHistory(h);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->result, CheckResult::kIllegal);
+  const std::string html = RenderHtml(h, *r, {"stale", true, ""});
+  // The headline of the key: the prefix's state, the failing op, what it needs.
+  EXPECT_NE(html.find("<p class=\"why\">After the "), std::string::npos) << html;
+  EXPECT_NE(html.find("client 3's get(&quot;k&quot;) -&gt; (&quot;a&quot;, 1, OK)"), std::string::npos);
+  EXPECT_NE(html.find("needs the key to hold &quot;a&quot; at version 1, so it cannot come next"),
+            std::string::npos);
+  EXPECT_NE(html.find("the 1 operation that overlaps it in time"), std::string::npos);
+  // The overlapping put is outlined and labelled, the get is labelled.
+  EXPECT_EQ(Count(html, "overlap\" data-tip="), 1);
+  EXPECT_NE(html.find("overlaps the operation that could not be placed"), std::string::npos);
+  EXPECT_NE(html.find(">X get a@1</text>"), std::string::npos);
+  EXPECT_GE(Count(html, "class=\"oplabel\""), 4);  // the two narrow puts of the prefix keep their numbers
+  // The table: the prefix's last rows, the failing op and the overlapping one.
+  EXPECT_NE(html.find("<table class=\"ops\">"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"unplaced\"><td>cannot be placed next</td><td>3</td>"), std::string::npos);
+  EXPECT_NE(html.find("put(&quot;k&quot;, &quot;c&quot;, 2) -&gt; OK</td><td>4.000000 ms</td><td>7.000000 ms</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>#2 of the prefix</td>"), std::string::npos);
+}
+
+// The one link a page may carry: to the run's timeline, beside it.
+TEST(VisualizeTest, LinksToTheRunsTimelineWhenAsked) {
+  Checked c = IllegalWithBands();
+  EXPECT_EQ(RenderHtml(c.h, c.r, {"t", true, ""}).find("href="), std::string::npos);
+  VisualizeOptions o{"t", true, "timeline.html"};
+  const std::string html = RenderHtml(c.h, c.r, o);
+  EXPECT_NE(html.find("<a href=\"timeline.html\">the run's timeline</a>"), std::string::npos);
+  EXPECT_EQ(Count(html, "href="), 1);
 }
 
 TEST(VisualizeTest, IllegalKeyComesFirstAndOkKeysCanBeLeftOut) {

@@ -166,6 +166,23 @@ TEST(ConsoleTest, PassLineWithReferenceFigures) {
                              "   [reference:   2.0 s  cpu  0.8 s  3 peers     40 RPCs      9000 bytes     0 cmds]\n"));
 }
 
+TEST(ConsoleTest, HeaderNamesThePluginAndItsLanguage) {
+  Capture cap;
+  ConsoleReporter console(cap.file(), ConsoleOptions{});
+  RunInfo info;
+  info.plugin_path = "./libraft.so";
+  info.plugin_name = "student-raft";
+  info.plugin_version = "1.0";
+  info.plugin_language = "Rust";
+  console.RunStart(info);
+  EXPECT_THAT(cap.text(), HasSubstr("labtest: plugin ./libraft.so (student-raft 1.0, Rust)\n"));
+  Capture cap2;
+  ConsoleReporter console2(cap2.file(), ConsoleOptions{});
+  info.plugin_language.clear();  // not known: the line as before
+  console2.RunStart(info);
+  EXPECT_THAT(cap2.text(), HasSubstr("labtest: plugin ./libraft.so (student-raft 1.0)\n"));
+}
+
 TEST(ConsoleTest, FailureSaysWhySeedTailAndRerun) {
   Catalogue c = SampleCatalogue();
   Capture cap;

@@ -26,6 +26,7 @@
 #include "harness/catalogue/config.h"
 #include "harness/plugin/loader.h"
 #include "runtime/real_runtime.h"
+#include "tests/harness/testing/jumping_runtime.h"
 #include "tests/harness/testing/test_util.h"
 
 namespace raftlab {
@@ -148,6 +149,22 @@ TEST_F(StepRunTest, RaftVerbsPassOnTheReference) {
   EXPECT_GE(ctx_->figures()->commands, 5);
 }
 
+// A quiet-period check does not blame the code under test for a stall of
+// the whole process: the clock jumps 1 s during one of the stall watch's
+// sleeps, and a term check that would fail (999 is never the term) is a
+// warning that says why.
+TEST_F(StepRunTest, AQuietPeriodCheckExcusesAStarvedProcess) {
+  auto jumping = std::make_unique<testing::JumpingRuntime>(std::chrono::seconds(1), "stall watch");
+  testing::JumpingRuntime* j = jumping.get();
+  rt_ = std::move(jumping);
+  j->Arm();
+  const std::string start = "      - cluster: 3\n      - check_one_leader: {as: leader}\n";
+  EXPECT_EQ(Run(start + "      - sleep: {ms: 100}\n      - check_terms: {same_as: 999}\n"), "");
+  EXPECT_TRUE(j->Jumped());
+  EXPECT_TRUE(HasEvent("warning: term changed from 999 to "));
+  EXPECT_TRUE(HasEvent("(an overloaded machine), so this is not held against the code under test"));
+}
+
 TEST_F(StepRunTest, ChecksFailWithTheScenarioMessagesAndTheStepsPlace) {
   const std::string start = "      - cluster: 3\n      - check_one_leader: {as: leader}\n";
   EXPECT_THAT(Run(start + "      - one: 101\n      - committed: {index: 1, at_most: 0}\n"),
@@ -156,6 +173,8 @@ TEST_F(StepRunTest, ChecksFailWithTheScenarioMessagesAndTheStepsPlace) {
   EXPECT_THAT(Run(start + "      - check_terms: {same_as: 999}\n"),
               ::testing::MatchesRegex("term changed from 999 to [0-9]+ even though there were no failures.*"));
   EXPECT_THAT(Run(start + "      - check_terms: {at_least: 1000}\n"), HasSubstr("but should be at least 1000"));
+  EXPECT_EQ(Run(start + "      - check_terms: {same_as: 999, warn: true}\n"), "");
+  EXPECT_TRUE(HasEvent("warning: term changed from 999 to "));
   EXPECT_THAT(Run(start + "      - check_one_leader: {not: leader}\n"), HasSubstr("no re-election: server"));
   EXPECT_THAT(Run(start + "      - check_one_leader: {same_as: leader+1}\n"),
               HasSubstr("even though there were no failures"));
@@ -166,6 +185,10 @@ TEST_F(StepRunTest, ChecksFailWithTheScenarioMessagesAndTheStepsPlace) {
               HasSubstr("accepted Start() as leader"));
   EXPECT_THAT(Run(start + "      - start: {peer: leader, command: 1, index: 7}\n"),
               HasSubstr("expected index 7, got 1"));
+  EXPECT_THAT(Run(start + "      - start: {peer: leader, command: 1, index_at_least: 2, index_at_most: 3}\n"),
+              HasSubstr("unexpected index 1 from start() (expected at least 2 and at most 3)"));
+  EXPECT_THAT(Run(start + "      - start: {peer: leader, command: 1, index_at_most: 0}\n"),
+              HasSubstr("unexpected index 1 from start() (expected at most 0)"));
   EXPECT_THAT(Run(start + "      - one: 5\n      - wait: {index: 1, command: 6}\n"),
               HasSubstr("wrong value 5 committed for index 1; expected 6"));
   EXPECT_THAT(Run(start + "      - check_no_leader\n"), HasSubstr("expected no leader among connected servers"));

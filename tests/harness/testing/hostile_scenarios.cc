@@ -49,5 +49,24 @@ RAFTLAB_REGISTER_SCENARIO({"test_cluster_start",
                            {{"servers", ParamType::kInt, int64_t{1}, "peers"}},
                            &ClusterStart});
 
+// Make `servers` peers, crash and restart peer 0 (so the timeline has
+// something to show), then block far past any test timeout: the parent
+// kills the child at its time limit, and the timeline it draws comes from
+// the child's periodic flushes (test_child.cc).
+void ClusterOverrun(TestContext& ctx) {
+  ClusterOptions o;
+  o.servers = static_cast<int>(ctx.params().Int("servers"));
+  Cluster c(ctx, o);
+  c.Crash(0);
+  c.Restart(0);
+  c.SleepUnscaled(std::chrono::seconds(1000));
+  c.End();
+}
+
+RAFTLAB_REGISTER_SCENARIO({"test_cluster_overrun",
+                           "make a cluster, crash and restart peer 0, then block past the time limit",
+                           {{"servers", ParamType::kInt, int64_t{3}, "peers"}},
+                           &ClusterOverrun});
+
 }  // namespace
 }  // namespace raftlab

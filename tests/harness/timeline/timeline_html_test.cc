@@ -93,10 +93,51 @@ TEST(TimelineHtmlTest, BandsFollowTheMeshGroups) {
   d.events.push_back(Ev(4.0, TimelineKind::kFailure, -1, 0, "two leaders"));
   const std::string html = RenderTimelineHtml(d, {});
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1,2}","peer":2,"t0":1.0,"t1":2.0})"));
-  EXPECT_THAT(html, HasSubstr(R"({"label":"disconnected","peer":2,"t0":2.0,"t1":3.0})"));
+  // Crashed, peer 2 has no band: its lane ended.
+  EXPECT_THAT(html, Not(HasSubstr(R"("peer":2,"t0":2.0)")));
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1,2}","peer":2,"t0":3.0,"t1":4.0})"));
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1}","peer":1,"t0":2.0,"t1":3.0})"));
   EXPECT_THAT(html, HasSubstr(R"({"label":"partition {0}","peer":0,"t0":1.0,"t1":4.0})"));
+}
+
+// A crashed peer does not count against the others: two live peers that
+// reach each other are not banded while the third is down (a restart
+// connects; MIT's persistence tests crash most of the cluster).
+TEST(TimelineHtmlTest, CrashedPeersDoNotBandTheLiveOnes) {
+  TimelineData d;
+  d.peers = 3;
+  d.events.push_back(Ev(1.0, TimelineKind::kCrash, 0, 1));
+  d.events.push_back(Ev(1.5, TimelineKind::kCrash, 1, 1));
+  d.events.push_back(Ev(2.0, TimelineKind::kRestart, 1, 2));
+  d.events.push_back(Ev(2.5, TimelineKind::kDisconnect, 2, 0));
+  d.events.push_back(Ev(4.0, TimelineKind::kFailure, -1, 0, "no agreement"));
+  const std::string html = RenderTimelineHtml(d, {});
+  EXPECT_THAT(html, Not(HasSubstr(R"("label":"partition {1,2}")")));
+  EXPECT_THAT(html, Not(HasSubstr(R"("label":"partition {2}")")));
+  // Only the real cut: peer 2 disconnected, and so peer 1 alone among the live.
+  EXPECT_THAT(html, HasSubstr(R"({"label":"disconnected","peer":2,"t0":2.5,"t1":4.0})"));
+  EXPECT_THAT(html, HasSubstr(R"({"label":"partition {1}","peer":1,"t0":2.5,"t1":4.0})"));
+}
+
+// KV clerks' calls become one row per client: call, return (-1 when it never
+// returned) and the call's text; the run's end covers the last return.
+TEST(TimelineHtmlTest, ClerkCallsBecomeClientRows) {
+  TimelineData d;
+  d.peers = 3;
+  TimelineEvent put = Ev(0.5, TimelineKind::kClientOp, -1, 0, "put(\"k\", \"v\", 0) -> OK");
+  put.index = 2;
+  put.value = 750000;  // returned at 0.75 s
+  TimelineEvent get = Ev(0.6, TimelineKind::kClientOp, -1, 0, "get(\"k\") -> ErrMaybe");
+  get.index = 2;
+  get.value = -1;
+  TimelineEvent other = Ev(0.2, TimelineKind::kClientOp, -1, 0, "get(\"k\") -> ErrNoKey");
+  other.index = 0;
+  other.value = 2500000;  // the last thing that happened
+  d.events = {other, put, get};
+  const std::string html = RenderTimelineHtml(d, {});
+  EXPECT_THAT(html, HasSubstr(R"("clients":[{"c":0,"ops":[[0.2,2.5,"get(\"k\") -> ErrNoKey"]]},{"c":2,"ops":[[0.5,0.75,"put(\"k\", \"v\", 0) -> OK"],[0.6,-1.0,"get(\"k\") -> ErrMaybe"]]}])"));
+  EXPECT_THAT(html, HasSubstr(R"("end":2.5)"));
+  EXPECT_THAT(html, Not(HasSubstr(R"("k":"client_op")")));  // not repeated among the lanes' events
 }
 
 TEST(TimelineHtmlTest, IsSelfContainedAndCannotBeEndedByALogLine) {
