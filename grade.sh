@@ -437,6 +437,9 @@ job_command() {
     --baseline "$cache/reference_baseline.json" ${flags[@]+"${flags[@]}"} ${extra[@]+"${extra[@]}"} "$sub" || rc=$?
   local cal=""
   [[ ! -f "$id.out/$id/DONE" ]] || cal="$(sed -n 's/^calibration=//p' "$id.out/$id/DONE")"
+  # Nothing to bring back when the run stopped before the student (a usage
+  # error here, a refused calibration): its exit code and output say why.
+  [[ -d "$id.out/$id" ]] || exit "$(( rc == 0 ? EXIT_INTERNAL : rc ))"
   tar -cf "$id.out.tar" -C "$id.out" "$id"
   if [[ -n "$cal" && -f "$cache/calibrations/$cal/key" ]]; then
     tar -rf "$id.out.tar" -C "$cache" "calibrations/$cal/key" "calibrations/$cal/calibration.json"
@@ -999,9 +1002,9 @@ parallel_fanout() {
   wait $! || rc=$?
   [[ "$rc" -eq 0 ]] || log "GNU parallel exited with $rc (jobs that failed have no DONE: see below)"
   for name in ${TODO[@]+"${TODO[@]}"}; do
-    [[ -f "$jobs/$name.out.tar" ]] || continue
+    [[ -s "$jobs/$name.out.tar" ]] || continue
     rm -rf "${OUT:?}/$name"
-    tar -C "$OUT" -xf "$jobs/$name.out.tar"
+    tar -C "$OUT" -xf "$jobs/$name.out.tar" || log "$name: could not unpack what its host sent back"
   done
   rm -rf "$jobs"
 }
