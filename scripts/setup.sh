@@ -25,6 +25,10 @@ if [ "$main_only" -eq 0 ]; then
   # The tests: clang for the thread-safety lint and the fuzzers, jq for the
   # script tests, headless Chromium (with a font) for the HTML page tests.
   packages+=(clang-14 jq chromium fonts-dejavu-core)
+  # grade.sh and its tests: xmllint (the JUnit schema), the student-build
+  # sandbox (bubblewrap), the Gradescope bundle (zip, unzip), the engines it
+  # fans out to (GNU parallel over ssh with rsync, a one-node Slurm with munge).
+  packages+=(libxml2-utils bubblewrap zip unzip parallel rsync openssh-server slurm-wlm munge)
   # Rust plugins (skeleton-rust/, tests/languages/): Debian's cargo and rustc,
   # only when no cargo is present at all (a rustup toolchain in ~/.cargo/bin,
   # or on PATH, is used as it is; the crates need Rust 1.63, Debian 12's).

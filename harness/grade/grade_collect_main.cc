@@ -10,10 +10,25 @@
 //     judges the reference's calibration run (calibration.h), writes
 //     calibration.json to PATH and prints the verdict.
 //
+//   raftlab-grade-collect -f CATALOGUE --not-run build-failed|load-failed --reason TEXT
+//                         [--log FILE] [--map FROM=TO]... --write-dir DIR [--part N]... [--policy P]
+//     writes DIR/results.json, DIR/junit.xml and DIR/gradescope.json for a
+//     submission that never ran (not_run_reports.h): every test 0, with the
+//     first error of FILE (the build log, or labtest's output), after
+//     replacing each FROM by its TO (the grader's paths).
+//
+//   raftlab-grade-collect --scrub FILE... --map FROM=TO...
+//     rewrites each FILE (atomically) with every FROM replaced by its TO:
+//     grade.sh removes its own paths from what students see (junit.xml,
+//     gradescope.json: harness source paths in stack dumps). A FROM or TO
+//     holding a character that JSON or XML escapes (" & < > \) is refused,
+//     since it would not match, or would break, the escaped text.
+//
 // Parses and dispatches only. Exit codes: 0 done (calibration: accepted),
 // 2 usage or catalogue error, 4 a file cannot be written, 5 calibration refused.
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -26,6 +41,7 @@
 #include "harness/grade/calibration.h"
 #include "harness/catalogue/config.h"
 #include "harness/grade/grade_collect.h"
+#include "harness/grade/not_run_reports.h"
 #include "harness/report/book.h"
 
 namespace {
@@ -102,6 +118,84 @@ int CalibrationMode(const po::variables_map& vm, ReportPlan plan) {
   return rep.ok ? kExitOk : kExitRefused;
 }
 
+// --map FROM=TO values. Errors: a usage message in *error.
+std::vector<std::pair<std::string, std::string>> PathMaps(const po::variables_map& vm, std::string* error) {
+  std::vector<std::pair<std::string, std::string>> map;
+  if (!vm.count("map")) return map;
+  for (const std::string& m : vm["map"].as<std::vector<std::string>>()) {
+    const size_t eq = m.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      *error = fmt::format("--map takes FROM=TO, got '{}'", m);
+      return {};
+    }
+    map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+  }
+  return map;
+}
+
+int ScrubMode(const po::variables_map& vm) {
+  std::string error;
+  const auto map = PathMaps(vm, &error);
+  if (!error.empty()) return Usage(error);
+  for (const auto& [from, to] : map) {
+    if ((from + to).find_first_of("\"&<>\\") != std::string::npos) {
+      return Usage(fmt::format("--scrub: the path '{}' holds a character JSON or XML escapes; use another folder",
+                               from + to));
+    }
+  }
+  for (const std::string& file : vm["scrub"].as<std::vector<std::string>>()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Usage(fmt::format("cannot read {}", file));
+    std::stringstream buf;
+    buf << in.rdbuf();
+    Status written = WriteFileAtomically(file, ReplacePrefixes(buf.str(), map));
+    if (!written.ok()) {
+      fmt::print(stderr, "raftlab-grade-collect: {}\n", written.message());
+      return kExitInternal;
+    }
+  }
+  return kExitOk;
+}
+
+int NotRunMode(const po::variables_map& vm, const ReportPlan& plan, ScoringPolicy policy) {
+  NotRunSubmission s;
+  s.outcome = vm["not-run"].as<std::string>();
+  if (s.outcome != "build-failed" && s.outcome != "load-failed") {
+    return Usage(fmt::format("--not-run takes build-failed or load-failed, got '{}'", s.outcome));
+  }
+  if (!vm.count("write-dir")) return Usage("--not-run needs --write-dir DIR");
+  s.reason = vm.count("reason") ? vm["reason"].as<std::string>() : "the submission did not run";
+  std::string error;
+  const auto map = PathMaps(vm, &error);
+  if (!error.empty()) return Usage(error);
+  s.reason = ReplacePrefixes(s.reason, map);
+  if (vm.count("log")) {
+    const std::string log = vm["log"].as<std::string>();
+    std::ifstream file(log, std::ios::binary);
+    if (!file) return Usage(fmt::format("cannot read --log {}", log));
+    std::stringstream buf;
+    buf << file.rdbuf();
+    s.first_error = FirstBuildError(ReplacePrefixes(buf.str(), map));
+  }
+  RunMetadata meta;
+  meta.labtest_version = RAFTLAB_VERSION;
+  meta.start_time = FormatUtcTimestamp(std::time(nullptr));
+  const fs::path dir = vm["write-dir"].as<std::string>();
+  const std::pair<const char*, std::string> files[] = {
+      {"results.json", NotRunResultsJson(plan, policy, s, meta)},
+      {"junit.xml", NotRunJunit(plan, s, meta)},
+      {"gradescope.json", NotRunGradescope(plan, s, meta)},
+  };
+  for (const auto& [name, text] : files) {
+    Status written = WriteFileAtomically((dir / name).string(), text);
+    if (!written.ok()) {
+      fmt::print(stderr, "raftlab-grade-collect: {}\n", written.message());
+      return kExitInternal;
+    }
+  }
+  return kExitOk;
+}
+
 int Main(int argc, char** argv) {
   po::options_description opts("Options");
   // clang-format off
@@ -118,7 +212,16 @@ int Main(int argc, char** argv) {
     ("labtest-exit", po::value<int>()->value_name("N"), "calibration: the reference labtest's exit code")
     ("baseline", po::value<std::string>()->value_name("FILE"), "calibration: the reference baseline (optional)")
     ("max-slowdown", po::value<double>()->value_name("X"), "calibration: refuse beyond X times the baseline (2)")
-    ("write", po::value<std::string>()->value_name("PATH"), "calibration: where calibration.json goes");
+    ("write", po::value<std::string>()->value_name("PATH"), "calibration: where calibration.json goes")
+    ("not-run", po::value<std::string>()->value_name("OUTCOME"),
+     "write the reports of a submission that never ran: build-failed or load-failed")
+    ("reason", po::value<std::string>()->value_name("TEXT"), "not-run: the one-line reason")
+    ("log", po::value<std::string>()->value_name("FILE"), "not-run: the build log (or labtest output) to quote")
+    ("map", po::value<std::vector<std::string>>()->value_name("FROM=TO")->composing(),
+     "not-run: replace FROM by TO in quoted text (repeatable; the grader's paths)")
+    ("write-dir", po::value<std::string>()->value_name("DIR"), "not-run: where the three reports go")
+    ("scrub", po::value<std::vector<std::string>>()->value_name("FILE")->multitoken()->composing(),
+     "rewrite FILE... with every --map FROM replaced by its TO");
   // clang-format on
   po::positional_options_description pos;
   pos.add("students", -1);
@@ -137,6 +240,7 @@ int Main(int argc, char** argv) {
     fmt::print("{}", o.str());
     return kExitOk;
   }
+  if (vm.count("scrub")) return ScrubMode(vm);
   if (!vm.count("config")) return Usage("-f CATALOGUE is required");
   auto cat = LoadCatalogue(vm["config"].as<std::string>(), ScenarioRegistry::Global());
   if (!cat.ok()) return Usage(cat.status().message());
@@ -162,6 +266,7 @@ int Main(int argc, char** argv) {
     if (const TestSpec* spec = cat->FindTest(t.name)) t.runs = std::max(1, spec->repeat);
   }
   if (vm.count("calibration")) return CalibrationMode(vm, std::move(plan));
+  if (vm.count("not-run")) return NotRunMode(vm, plan, policy);
   if (!vm.count("grades")) return Usage("--grades DIR is required");
   const std::string grades = vm["grades"].as<std::string>();
   std::vector<std::string> students;
