@@ -19,10 +19,14 @@
 //!
 //! The message and place come from a panic hook installed once per loaded
 //! copy of the plugin (each copy has its own standard library), which keeps
-//! them for the thread that panicked and then runs the default hook (which
-//! prints to stderr).
+//! them for the thread that panicked and prints them on stderr as one line.
+//! It replaces the default hook, so RUST_BACKTRACE prints no backtrace:
+//! symbolising one takes seconds in a plugin built with debug information,
+//! long enough to be reported as a call that does not return (the harness's
+//! crash report and stack dumps name your frames instead).
 use std::any::Any;
 use std::cell::RefCell;
+use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -37,11 +41,12 @@ thread_local! {
 pub fn install_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
+        panic::set_hook(Box::new(|info| {
             let text = info.to_string().replace('\n', " ");
+            // One write per line, so that peers panicking at once do not interleave.
+            let line = format!("raftlab plugin: {}\n", text);
+            let _ = std::io::stderr().write_all(line.as_bytes());
             let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(text));
-            previous(info);
         }));
     });
 }
