@@ -142,7 +142,8 @@ bool KvServerNode::HandleRpc(std::string_view method, const labrpc::Bytes& req, 
   if (rc == RAFTLAB_ERR_UNKNOWN_METHOD) return false;  // labrpc reports the unknown method by name
   if (rc != RAFTLAB_OK) {
     env_.report(who_ + ": handle_rpc(\"" + m + "\") returned error " + std::to_string(rc) +
-                (rc == RAFTLAB_ERR_INTERNAL ? " (RAFTLAB_ERR_INTERNAL: an exception escaped your handler)" : "") +
+                (rc == RAFTLAB_ERR_INTERNAL ? " (RAFTLAB_ERR_INTERNAL: an exception or a panic escaped your handler)"
+                                            : "") +
                 "; a handler must answer every request it knows");
   }
   return true;

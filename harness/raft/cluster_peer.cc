@@ -123,8 +123,9 @@ bool ClusterPeer::HandleRpc(std::string_view method, const labrpc::Bytes& req, l
   if (rc != RAFTLAB_OK) {
     cluster_.ReportFromOtherThread("peer " + std::to_string(me_) + ": handle_rpc(\"" + m + "\") returned error " +
                                    std::to_string(rc) +
-                                   (rc == RAFTLAB_ERR_INTERNAL ? " (RAFTLAB_ERR_INTERNAL: an exception escaped your handler)"
-                                                               : "") +
+                                   (rc == RAFTLAB_ERR_INTERNAL
+                                        ? " (RAFTLAB_ERR_INTERNAL: an exception or a panic escaped your handler)"
+                                        : "") +
                                    "; a handler must answer every request it knows");
   }
   return true;
