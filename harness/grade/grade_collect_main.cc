@@ -44,6 +44,12 @@
 #include "harness/grade/not_run_reports.h"
 #include "harness/report/book.h"
 
+// Set by CMake; the fallback lets tools that compile this file alone (the
+// thread-safety lint) parse it.
+#ifndef RAFTLAB_VERSION
+#define RAFTLAB_VERSION "unknown"
+#endif
+
 namespace {
 
 namespace fs = std::filesystem;
