@@ -11,5 +11,5 @@ start=$(date +%s)
 cmake --preset default > /dev/null
 cmake --build --preset default --target labtest -j "$(nproc)"
 echo "run.sh: labtest built in $(( $(date +%s) - start )) s (build/default/bin/labtest; the full build," \
-     "bash scripts/test.sh, takes about 20 min on 2 cores); put it on PATH with: bash scripts/install.sh"
+     "bash scripts/test.sh, takes about 12 min on 2 idle cores); put it on PATH with: bash scripts/install.sh"
 exec build/default/bin/labtest "$@"
