@@ -47,13 +47,17 @@ std::vector<std::string> FailureLogTail(const std::string& log_file, const Runne
                      o.log_tail_lines / 2);
 }
 
+// The whole file, or "" when it cannot be read.
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return in ? std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) : std::string();
+}
+
 // Writes <dir>/timeline.html from the child's <dir>/timeline.json. Returns
 // its path, or "" when there is no record (the child died before writing
 // it) or the page cannot be written.
 std::string WriteTimeline(const fs::path& dir, const TestResult& r) {
-  std::ifstream in(dir / "timeline.json", std::ios::binary);
-  if (!in) return "";
-  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string json = ReadText(dir / "timeline.json");
   if (json.empty()) return "";
   StatusOr<TimelineData> data = TimelineFromJson(json);
   if (!data.ok()) return "";
@@ -130,33 +134,28 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   // stderr: passed on with -v, and watched for the child's request for a
   // stack dump (a zombie kill(), a call into the plugin that does not
   // return): the stacks are taken at once, while the child still runs.
+  // Every thread's stack of the running child, the plugin's frames named
+  // (its maps, read while it lives, place the plugin's private copies).
+  auto named_stacks = [&](pid_t pid) {
+    const std::string maps = ReadText("/proc/" + std::to_string(pid) + "/maps");
+    return SymbolizePluginFrames(rt_, DumpThreadStacks(rt_, pid, o.stack_tool_timeout), maps, o.plugin_path,
+                                 o.stack_tool_timeout);
+  };
   pid_t child_pid = 0;
   std::string requested_dump;
   child.on_start = [&child_pid](pid_t pid) { child_pid = pid; };
   child.on_stderr_line = [&](std::string_view line) {
     if (line.substr(0, kStackDumpRequestLine.size()) == kStackDumpRequestLine && requested_dump.empty() &&
         child_pid > 0) {
-      std::string maps;
-      if (std::ifstream f("/proc/" + std::to_string(child_pid) + "/maps"); f) {
-        maps.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-      }
       requested_dump = fmt::format("stacks taken because {}:\n{}", line.substr(kStackDumpRequestLine.size()),
-                                   SymbolizePluginFrames(rt_, DumpThreadStacks(rt_, child_pid, o.stack_tool_timeout),
-                                                         maps, o.plugin_path, o.stack_tool_timeout));
+                                   named_stacks(child_pid));
     }
     if (o.verbose && live_line) live_line(line);
   };
   std::string analysis, dump;
   child.on_timeout = [&](pid_t pid) {
     analysis = AnalyseHangNow(rt_, pid, o.hang_sample_interval);
-    // Where the plugin's private copies are (the child is still alive), so
-    // that their frames can be named against the plugin file.
-    std::string maps;
-    if (std::ifstream f("/proc/" + std::to_string(pid) + "/maps"); f) {
-      maps.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    }
-    dump = DumpThreadStacks(rt_, pid, o.stack_tool_timeout);
-    dump = SymbolizePluginFrames(rt_, dump, maps, o.plugin_path, o.stack_tool_timeout);
+    dump = named_stacks(pid);
   };
 
   child.cancel = hooks.cancel;
@@ -214,11 +213,7 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
     r.message = CrashReason(out.term_signal);
     // The child's own account of the crash: where, and the crashing thread's
     // stack with the plugin's frames named.
-    std::string text;
-    if (std::ifstream f(CrashReportPath(result_file)); f) {
-      text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    }
-    if (std::optional<CrashReport> crash = ParseCrashReport(text)) {
+    if (std::optional<CrashReport> crash = ParseCrashReport(ReadText(CrashReportPath(result_file)))) {
       const CrashDescription d = DescribeCrash(rt_, *crash, o.plugin_path, o.stack_tool_timeout);
       r.message += d.where;
       r.stack_dump = "backtrace of the crashing thread:\n" + d.backtrace;

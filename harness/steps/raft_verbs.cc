@@ -58,14 +58,8 @@ void RunCheckOneLeader(StepRun& r, const Step& s) {
   if (StepRun::Has(s, "same_as")) {
     const int want = r.Peer(s, "same_as");
     if (leader != want) {
-      const std::string msg = "leader changed from " + std::to_string(want) + " to " + std::to_string(leader) +
-                              " even though there were no failures";
-      const Nanos stall = c.LongestStall();
-      if (stall < FixtureBase::kExcusingStall) c.Fail(msg);
-      // The test process itself was starved: so were the heartbeats.
-      c.Event("warning: " + msg + ", but the test process was not scheduled for " +
-              std::to_string(stall.count() / 1000000) +
-              " ms (an overloaded machine), so this is not held against the code under test");
+      c.FailUnlessStalled("leader changed from " + std::to_string(want) + " to " + std::to_string(leader) +
+                          " even though there were no failures");
     }
   }
   r.BindArg(s, "as", leader);
@@ -110,16 +104,10 @@ void RunCheckTerms(StepRun& r, const Step& s) {
                               " even though there were no failures";
       // MIT's TestInitialElection3A only warns: a correct Raft on a loaded
       // machine may time out once. SJTU and dslabs fail.
-      const Nanos stall = c.LongestStall();
       if (r.Bool(s, "warn", false)) {
         c.Event("warning: " + msg);
-      } else if (stall >= FixtureBase::kExcusingStall) {
-        // The test process itself was starved: so were the heartbeats.
-        c.Event("warning: " + msg + ", but the test process was not scheduled for " +
-                std::to_string(stall.count() / 1000000) +
-                " ms (an overloaded machine), so this is not held against the code under test");
       } else {
-        c.Fail(msg + " (heartbeats must keep followers from timing out)");
+        c.FailUnlessStalled(msg + " (heartbeats must keep followers from timing out)");
       }
     }
   }
@@ -133,7 +121,8 @@ RAFTLAB_REGISTER_STEP({"check_terms",
                        {As("name the agreed term for a later same_as"),
                         Opt("at_least", T::kInt, "", "fail if the term is lower (1: an election happened)"),
                         Opt("same_as", T::kInt, "", "fail if the term differs (a term bound earlier)"),
-                        Opt("warn", T::kBool, "false", "true: a term that differs from same_as is only a warning (MIT)")},
+                        Opt("warn", T::kBool, "false",
+                            "true: a term that differs from same_as is only a warning (MIT)")},
                        "every connected peer reports the same term",
                        "checkTerms",
                        nullptr,
