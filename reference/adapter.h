@@ -42,6 +42,9 @@ namespace raftlab::ref {
 
 class Adapter {
  public:
+  // Threads, locks, clock and sleep all come from the host (labtest --sim
+  // can run the reference); KvStore's std::mutex is a leaf lock.
+  static constexpr uint64_t kPluginFlags = RAFTLAB_PLUGIN_HOST_THREADS_ONLY;
   static constexpr int kMaxSendersPerPeer = 16;
   static constexpr size_t kApplyBatch = 64;
 

@@ -57,6 +57,13 @@ struct AppendEntriesReply {
 
 class Raft {
  public:
+  // A promise to labtest: this Raft uses only the host's threads, locks,
+  // condition variables, clock and sleep (raftlab::Host). It lets
+  // `labtest --sim` run it, replaying every failure exactly from its seed.
+  // Remove it if you use std::thread, std::condition_variable or sleeps of
+  // your own (labtest --sim then refuses the plugin and says why).
+  static constexpr uint64_t kPluginFlags = RAFTLAB_PLUGIN_HOST_THREADS_ONLY;
+
   enum class Role { kFollower, kCandidate, kLeader };
 
   // make(): peer `me` of `npeers`. Must return quickly: start threads for

@@ -268,6 +268,7 @@ StatusOr<std::unique_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& 
   lib->version_ = api->version ? api->version : "(no version)";
   lib->abi_major_ = api->abi_major;
   lib->abi_minor_ = api->abi_minor;
+  if (api->struct_size >= offsetof(raftlab_plugin, flags) + sizeof(uint64_t)) lib->flags_ = api->flags;
   return lib;
 }
 

@@ -117,6 +117,10 @@ class PluginLibrary {
   const std::string& version() const { return version_; }  // raftlab_plugin.version
   uint32_t abi_major() const { return abi_major_; }
   uint32_t abi_minor() const { return abi_minor_; }
+  // raftlab_plugin.flags (RAFTLAB_PLUGIN_* bits); 0 for a plugin built
+  // before ABI 1.1, whose table ends before the field.
+  uint64_t flags() const { return flags_; }
+  bool host_threads_only() const { return (flags_ & RAFTLAB_PLUGIN_HOST_THREADS_ONLY) != 0; }
   // Whether get_extension(id) returns non-NULL (asked of a probe copy).
   bool HasExtension(std::string_view id) const;
 
@@ -128,6 +132,7 @@ class PluginLibrary {
   std::string version_;
   uint32_t abi_major_ = 0;
   uint32_t abi_minor_ = 0;
+  uint64_t flags_ = 0;
   std::shared_ptr<const PluginImage> image_;  // the snapshot every instance copies
   std::unique_ptr<LoadedPlugin> probe_;  // a private copy used for queries only
 };

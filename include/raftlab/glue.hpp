@@ -29,6 +29,11 @@
 // Ownership: the glue allocates the instance in make() and deletes it in
 // destroy(); your class owns everything it creates.
 //
+// Promises (raftlab_plugin.flags): give your class
+//   static constexpr uint64_t kPluginFlags = RAFTLAB_PLUGIN_HOST_THREADS_ONLY;
+// when it uses only the host's threads, locks, condition variables, clock
+// and sleep, so that labtest --sim can run it. Without the member: 0.
+//
 // Extensions (part 5): give your class a static member
 //   static const void* GetExtension(const char* id);
 // returning a pointer to a static raftlab_rsm_ext / raftlab_kvserver_ext /
@@ -89,6 +94,14 @@ template <class T>
 struct HasGetExtension<T, std::void_t<decltype(T::GetExtension(std::declval<const char*>()))>>
     : std::true_type {};
 
+// `static constexpr uint64_t T::kPluginFlags` (RAFTLAB_PLUGIN_* bits) when the
+// class declares it, else 0.
+template <class T, class = void>
+struct PluginFlagsOf : std::integral_constant<uint64_t, 0> {};
+template <class T>
+struct PluginFlagsOf<T, std::void_t<decltype(T::kPluginFlags)>>
+    : std::integral_constant<uint64_t, static_cast<uint64_t>(T::kPluginFlags)> {};
+
 }  // namespace detail
 
 // The static C functions forwarding to T. Holds no data of its own, so it is
@@ -112,6 +125,7 @@ class PluginGlue {
     p.kill = &Kill;
     p.destroy = &Destroy;
     p.get_extension = &GetExtension;
+    p.flags = detail::PluginFlagsOf<T>::value;
     return p;
   }
 

@@ -59,7 +59,7 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define RAFTLAB_ABI_MAJOR 1
-#define RAFTLAB_ABI_MINOR 0
+#define RAFTLAB_ABI_MINOR 1
 
 /* The one symbol a plugin exports (use RAFTLAB_EXPORT on its definition). */
 #define RAFTLAB_ENTRY_SYMBOL "raftlab_entry"
@@ -375,7 +375,35 @@ typedef struct raftlab_plugin {
    * report "skipped: not implemented". The pointer is static. [any-thread]
    */
   const void *(*get_extension)(const char *id);
+
+  /*
+   * Since ABI 1.1: RAFTLAB_PLUGIN_* bits saying what the plugin promises.
+   * A plugin built against 1.0 has a struct_size that ends before this field;
+   * the harness then reads 0 (no promises). Set it once, in the static table.
+   */
+  uint64_t flags;
 } raftlab_plugin;
+
+/*
+ * The plugin uses only the host's threads, mutexes, condition variables,
+ * clock and sleep (host->thread_*, mutex_*, cond_*, now_ns, sleep_ns): no
+ * std::thread, pthread_create, std::condition_variable, sleep, nanosleep or
+ * clock_gettime of its own. Leaf locks (a plain mutex never held across a
+ * host call) are allowed. Such a plugin can run under `labtest --sim`, the
+ * simulated runtime, where every failure replays exactly from its seed.
+ * The C++ skeleton and the reference set it; labtest --sim also checks the
+ * plugin's imported symbols before it trusts the bit.
+ */
+#define RAFTLAB_PLUGIN_HOST_THREADS_ONLY (UINT64_C(1) << 0)
+
+/*
+ * The plugin file can be loaded only once per process (a Go c-shared
+ * library carries one Go runtime per process). The harness then loads ONE
+ * image per test process and calls make() for every peer and every restart
+ * on it, instead of loading a private copy per peer: isolation between peers
+ * (no shared globals, nothing surviving a crash) becomes the plugin's duty.
+ */
+#define RAFTLAB_PLUGIN_LOAD_ONCE (UINT64_C(1) << 1)
 
 /*
  * The entry symbol. The harness passes its own ABI version; the plugin

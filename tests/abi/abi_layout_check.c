@@ -91,7 +91,8 @@ AT(raftlab_plugin, persist_bytes, 72);
 AT(raftlab_plugin, kill, 80);
 AT(raftlab_plugin, destroy, 88);
 AT(raftlab_plugin, get_extension, 96);
-SIZE_AT_LEAST(raftlab_plugin, 104);
+AT(raftlab_plugin, flags, 104); /* since 1.1 */
+SIZE_AT_LEAST(raftlab_plugin, 112);
 
 AT(raftlab_state_machine, ctx, 8);
 AT(raftlab_state_machine, do_op, 16);
