@@ -5,7 +5,8 @@
 // std::chrono::steady_clock::now or create a raw std::thread: they go through
 // a Runtime, so that a simulated-time implementation can be dropped in later.
 // The real-time implementation (real_runtime.h) maps onto OS threads and the
-// monotonic clock.
+// monotonic clock; the simulated one (sim_runtime.h) runs every thread on
+// a virtual clock, one at a time, in an order chosen by a seed.
 //
 // Thread safety: a Runtime and everything it makes may be used from any
 // thread. Ownership: objects returned by unique_ptr belong to the caller; a
@@ -90,6 +91,13 @@ class Runtime {
   // Runs fn once, about `delay` from now, on a runtime-owned thread. Used for
   // labrpc's delayed replies and failures. Callbacks must not block for long.
   virtual void after(Nanos delay, std::function<void()> fn) = 0;
+
+  // A scheduling point with no other effect: under simulation
+  // (sim_runtime.h) another thread may run here; in real time, nothing.
+  virtual void yield() {}
+  // True for the simulated runtime: time is virtual and only one thread
+  // runs at a time (spinning on a flag another thread sets never ends).
+  virtual bool simulated() const { return false; }
 };
 
 }  // namespace raftlab
