@@ -67,6 +67,12 @@ po::options_description VisibleOptions() {
     ("policy", po::value<std::string>()->value_name("P"),
      "scoring in results files: all-or-nothing (points only if every run passes) or pass-rate; "
      "default: the catalogue's grading.policy, else all-or-nothing")
+    ("sim", "run under simulated time: one thread at a time in an order drawn from the seed, on a virtual "
+     "clock, so a failure replays exactly from its rerun command and a suite takes seconds; needs a plugin "
+     "that uses only the host's threads, locks, clock and sleep (the skeleton does); with --repeat N each "
+     "test sweeps N seeds")
+    ("check-determinism", "with --sim: run each selected test twice with the same seed and fail it, naming "
+     "the first differing scheduling point, if the two runs differ; prints each run's trace hash")
     ("race", "re-run under ThreadSanitizer: runs the tsan build of labtest (cmake --preset tsan) with these "
      "arguments; your --plugin must be built with -fsanitize=thread")
     ("race-labtest", po::value<std::string>()->value_name("PATH"),
@@ -83,6 +89,7 @@ po::options_description HiddenOptions() {
     ("test", po::value<std::string>(), "internal: the test to run (--child)")
     ("result-file", po::value<std::string>(), "internal: where the child writes its result")
     ("log-file", po::value<std::string>(), "internal: where the child writes the student log")
+    ("sim-trace", "internal: the child writes every scheduling point to sim_trace.txt (--check-determinism)")
     ("positional", po::value<std::vector<std::string>>(), "arguments without a flag (rejected)");
   // clang-format on
   return d;
@@ -146,13 +153,16 @@ std::string UsageText() {
          "  labtest --plugin build/libraft.so --filter '^3B-backup$' --repeat 100 -j 4\n"
          "  labtest --plugin build/libraft.so --part 2 --until-fail  repeat part 2 until a test fails\n"
          "  labtest --plugin build/libraft.so --output junit:out/junit.xml --output json:out/run.json\n"
+         "  labtest --plugin build/libraft.so --sim --part 2 --repeat 200 --until-fail\n"
+         "                                                       sweep 200 seeds, stop at the first failure\n"
          "  labtest --list -v                                    show the catalogue with parameters\n"
          "  labtest --list-steps                                 the verbs of 'steps:' tests (docs/STEPS.md)\n"
          "\nExit codes: 0 all passed, 1 a test failed, 2 usage or configuration error,\n"
          "3 plugin load or ABI error, 4 internal error, 130/143 stopped by SIGINT (Ctrl-C)/SIGTERM\n"
          "(running tests are killed; results files keep every run that finished).\n"
          "A seed replays the harness's random choices (network drops and delays, election\n"
-         "timeouts your code draws from host->random_u64), not the OS's thread scheduling.\n";
+         "timeouts your code draws from host->random_u64); in real time (the default) it does not\n"
+         "replay the OS's thread scheduling, under --sim it replays everything.\n";
   return out.str();
 }
 
@@ -274,6 +284,18 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
   o.repeat_from_config = vm.count("repeat-from-config") > 0;
   if (vm.count("policy")) o.policy = vm["policy"].as<std::string>();
   o.race = vm.count("race") > 0;
+  o.sim = vm.count("sim") > 0;
+  o.check_determinism = vm.count("check-determinism") > 0;
+  o.sim_trace = vm.count("sim-trace") > 0;
+  if (o.check_determinism && !o.sim) {
+    return Status::InvalidArgument(
+        "--check-determinism compares two simulated runs: add --sim (real-time runs are never exactly alike)");
+  }
+  if (o.sim && o.race) {
+    return Status::InvalidArgument(
+        "--sim and --race do not mix: ThreadSanitizer needs threads that really run at the same time, and "
+        "--sim runs one at a time; use one or the other");
+  }
   if (vm.count("race-labtest")) o.race_labtest = vm["race-labtest"].as<std::string>();
   if (vm.count("test")) o.child_test = vm["test"].as<std::string>();
   if (vm.count("result-file")) o.result_file = vm["result-file"].as<std::string>();

@@ -65,6 +65,9 @@ struct Options {
   std::string policy;                      // --policy all-or-nothing|pass-rate; "" = the catalogue's
   // --race (race.h): re-run under a ThreadSanitizer build of labtest.
   bool race = false;                       // --race
+  bool sim = false;                        // --sim: simulated time, exact replay (runtime/sim_runtime.h)
+  bool check_determinism = false;          // --check-determinism: each run twice, traces compared
+  bool sim_trace = false;                  // --sim-trace (internal, child): write sim_trace.txt
   std::string race_labtest;                // --race-labtest PATH; "" = build/tsan/bin/labtest
 
   std::vector<std::string> command_line;  // argv as given (for results files)

@@ -154,6 +154,7 @@ std::string RerunPrefix(const Options& o, const std::string& config_path) {
   cmd += " -f " + ShellQuote(config_path);
   if (o.timeout_scale != 1) cmd += fmt::format(" --timeout-scale {}", o.timeout_scale);
   if (o.memory_limit_mb != Options{}.memory_limit_mb) cmd += fmt::format(" --memory-limit-mb {}", o.memory_limit_mb);
+  if (o.sim) cmd += " --sim";
   return cmd;
 }
 
@@ -242,6 +243,24 @@ struct RunPlan {
   std::string record_baseline;      // --record-baseline PATH, or ""
 };
 
+// --sim runs only a plugin that promised (raftlab_plugin.flags) to use
+// nothing but the host's threads, locks, clock and sleep: a thread the
+// simulation does not know about would run beside the baton, and a real
+// sleep or clock would mix wall time into virtual time.
+int CheckSimulationReady(const PluginLibrary& lib, const Environment& env) {
+  if (!lib.host_threads_only()) {
+    fmt::print(env.err,
+               "labtest: --sim: {} does not promise to use only the host's threads, locks, clock and sleep "
+               "(raftlab_plugin.flags lacks RAFTLAB_PLUGIN_HOST_THREADS_ONLY{}); build it from the skeleton, "
+               "which sets it (C++: static constexpr uint64_t kPluginFlags = RAFTLAB_PLUGIN_HOST_THREADS_ONLY "
+               "in your Raft class), after replacing std::thread, std::condition_variable and sleeps with "
+               "raftlab::Host; or run without --sim\n",
+               lib.path(), lib.abi_minor() < 1 ? ", which plugins built before ABI 1.1 do not have" : "");
+    return kExitUsage;
+  }
+  return kExitAllPassed;
+}
+
 // The plugin a run tests: --plugin, else the bundled reference. Checks it
 // once, so a broken build fails in one line before any test.
 int ResolvePlugin(const Options& o, const Environment& env, RunInfo* info) {
@@ -272,6 +291,9 @@ int ResolvePlugin(const Options& o, const Environment& env, RunInfo* info) {
   if (!info->bundled_plugin) info->plugin_language = PluginLanguageName(DetectPluginLanguageOfFile(info->plugin_path));
   // Once, before any test: state every peer would share (harness/plugin/lint.h).
   if (std::string w = LintWarningForPlugin(info->plugin_path); !w.empty()) fmt::print(env.err, "{}", w);
+  if (o.sim) {
+    if (int rc = CheckSimulationReady(**lib, env); rc != kExitAllPassed) return rc;
+  }
   return kExitAllPassed;
 }
 
@@ -349,6 +371,8 @@ std::unique_ptr<RunPlan> MakeRunPlan(const Options& o, const Environment& env, i
                 : o.timeline == Options::Timeline::kNever ? RunnerOptions::Timeline::kNever
                                                           : RunnerOptions::Timeline::kFailures;
   ro.memory_limit_bytes = o.memory_limit_mb << 20;
+  ro.sim = o.sim;
+  ro.check_determinism = o.check_determinism;
 
   auto run_dir = MakeRunDir(o.output_dir);
   if (!run_dir.ok()) {
@@ -517,6 +541,8 @@ void ChildCommand(const Options& o, const Environment& env) {
   c.repetition = o.first_repetition;
   c.timeout_scale = o.timeout_scale;
   c.verbose = o.verbose;
+  c.sim = o.sim;
+  c.sim_trace = o.sim_trace;
   RunTestChild(c, *env.registry);
 }
 

@@ -51,6 +51,11 @@ struct RunnerOptions {
   Timeline timeline = Timeline::kFailures;
   Nanos hang_sample_interval = Millis(300);       // between the two /proc samples
   Nanos stack_tool_timeout = Millis(20000);
+  // labtest --sim: the children run on the simulated runtime. With
+  // check_determinism each run is made twice with the same seed (the
+  // second in "<folder>-replay") and fails when their traces differ.
+  bool sim = false;
+  bool check_determinism = false;
 };
 
 // What a caller may plug into one run. Borrowed for the call.

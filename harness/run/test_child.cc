@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,7 +30,9 @@
 #include "harness/scenario/student_log.h"
 #include "harness/scenario/test_context.h"
 #include "harness/scenario/timeline_record.h"
+#include "harness/run/sim_child.h"
 #include "runtime/real_runtime.h"
+#include "runtime/sim_runtime.h"
 #include "runtime/rng.h"
 
 #if RAFTLAB_HAVE_SANDBOX
@@ -140,14 +143,16 @@ class ScenarioRun {
 
   // The scenario's ending; nullopt when ctx had failed `grace` ago and the
   // scenario still had not ended.
-  std::optional<Ending> Await(const ChildTestContext& ctx, Nanos grace) {
+  // `stopped`: the run can make no more progress (a halted simulation):
+  // give up at once once ctx has failed.
+  std::optional<Ending> Await(const ChildTestContext& ctx, Nanos grace, const std::function<bool()>& stopped) {
     constexpr Nanos kPoll = std::chrono::milliseconds(200);  // how soon a failure is noticed
     std::optional<Nanos> failed_at;
     MutexLock l(*mu_);
     while (!ending_) {
       const Nanos now = rt_.now();
       if (!failed_at && ctx.failed()) failed_at = now;
-      if (failed_at && now - *failed_at >= grace) return std::nullopt;
+      if (failed_at && (now - *failed_at >= grace || stopped())) return std::nullopt;
       cv_->wait_until(*mu_, now + kPoll);
     }
     return ending_;
@@ -315,8 +320,17 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     Finish(r, result_fd);
   }
 
-  std::unique_ptr<Runtime> rt = MakeRealTimeRuntime();
-  const Nanos start = rt->now();
+  // The child's own machinery (the hand-over below, the timeline flusher,
+  // waits for a stack dump) always runs in real time; the run itself (the
+  // scenario, the fixture, labrpc, the plugin's host services) runs on `rt`:
+  // the same real-time runtime, or under --sim the simulated one, whose
+  // seed is the run's seed (runtime/sim_runtime.h).
+  std::unique_ptr<Runtime> real = MakeRealTimeRuntime();
+  const double limit_s = spec->timeout_s * o.timeout_scale;
+  std::unique_ptr<SimRuntime> sim;
+  if (o.sim) sim = MakeChildSimRuntime(r.seed, limit_s, o.sim_trace);
+  Runtime& rt = sim ? static_cast<Runtime&>(*sim) : *real;
+  const Nanos start = rt.now();
   const bool sandboxed = SandboxEnabledByEnvironment();
   StudentLogOptions log_options;
   log_options.path = o.log_file;
@@ -325,7 +339,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     log_options.rotate_in_place = true;  // rename and reopen are refused inside the sandbox
     log_options.rotate_bytes = kSandboxedLogBytes;
   }
-  auto log = StudentLog::Open(*rt, start, log_options);
+  auto log = StudentLog::Open(rt, start, log_options);
   if (!log.ok()) {
     r.verdict = Verdict::kError;
     r.message = log.status().message();
@@ -340,6 +354,10 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   const int crash_fd =
       ::open(CrashReportPath(o.result_file).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (crash_fd >= 0) (void)InstallCrashReporter(crash_fd);
+  // --check-determinism: every scheduling point, for the parent to compare.
+  const int trace_fd = sim && o.sim_trace ? ::open(SimTracePath(o.result_file).c_str(),
+                                                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+                                          : -1;
   std::vector<std::string> sandbox_events;
 #if RAFTLAB_HAVE_SANDBOX
   if (sandboxed) {
@@ -393,7 +411,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     Finish(r, result_fd);
   }
 
-  ChildTestContext ctx(*spec, r.seed, *rt, **plugin, o.timeout_scale, log->get(), start);
+  ChildTestContext ctx(*spec, r.seed, rt, **plugin, o.timeout_scale, log->get(), start);
   ctx.Event(fmt::format("test {} (repetition {}), seed {}", spec->name, o.repetition, r.seed));
   for (const std::string& e : sandbox_events) ctx.Event(e);
   g_exit_guard.result = &r;
@@ -401,18 +419,34 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   g_exit_guard.timeline_fd = timeline_fd;
   g_exit_guard.ctx = &ctx;
   g_exit_guard.log = log->get();
-  g_exit_guard.rt = rt.get();
+  g_exit_guard.rt = &rt;
   g_exit_guard.start = start;
   g_exit_guard.armed.store(true, std::memory_order_release);
   ::on_exit(&OnExitDuringTest, nullptr);
-  ScenarioRun run(*rt);
-  std::unique_ptr<Thread> thread = rt->spawn("scenario", [&] { run.Finish(RunScenario(body_name, body, ctx)); });
+  if (sim) {
+    // A halt (deadlock, the virtual time limit, a thread stuck outside the
+    // host services) fails the test; the monitor thread reports it.
+    sim->OnHalt([&ctx, limit_s](SimHaltKind kind, const std::string& why, const std::string& thread) {
+      ctx.Fail(SimHaltMessage(kind, why, limit_s));
+      if (kind == SimHaltKind::kWatchdog) ctx.RequestStackDump("thread '" + thread + "' is stuck outside the host");
+    });
+    ctx.Event(fmt::format("simulated time: seed {}, one thread at a time (labtest --sim)", r.seed));
+  }
+  ScenarioRun run(*real);
+  // The simulation's account as the scenario ends, on its own thread: what
+  // plugin threads still do afterwards (zombies) is not part of the run.
+  SimSummary sim_at_end;
+  std::unique_ptr<Thread> thread = rt.spawn("scenario", [&] {
+    Ending e = RunScenario(body_name, body, ctx);
+    if (sim) sim_at_end = SimSummary::Of(*sim);
+    run.Finish(std::move(e));
+  });
   // The record so far, every half second: a run that dies (a crash, a kill
   // at the time limit) still leaves the parent a picture up to then.
   std::atomic<bool> flushing{true};
-  std::unique_ptr<Thread> flusher = rt->spawn("timeline flush", [&] {
+  std::unique_ptr<Thread> flusher = real->spawn("timeline flush", [&] {
     while (flushing.load()) {
-      for (int i = 0; i < 5 && flushing.load(); i++) rt->sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 5 && flushing.load(); i++) real->sleep_for(std::chrono::milliseconds(100));
       if (flushing.load()) WriteTimelineToFd(timeline_fd, ctx);
     }
   });
@@ -422,8 +456,31 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   };
   const Nanos grace = std::chrono::duration_cast<Nanos>(
       std::chrono::duration<double>(kAbandonAfterFailure) * o.timeout_scale);
-  std::optional<Ending> ending = run.Await(ctx, grace);
-  r.duration_s = std::chrono::duration<double>(rt->now() - start).count();
+  std::optional<Ending> ending = run.Await(ctx, grace, [&] { return sim && sim->halted(); });
+  r.duration_s = std::chrono::duration<double>(rt.now() - start).count();
+  if (sim) {
+    if (!ending) sim_at_end = SimSummary::Of(*sim);  // halted: the run stopped there
+    r.simulated = true;
+    r.sim_points = sim_at_end.points;
+    r.sim_trace_hash = sim_at_end.hash;
+    r.duration_s = sim_at_end.seconds > 0 ? sim_at_end.seconds - std::chrono::duration<double>(start).count()
+                                          : r.duration_s;
+    WriteSimTraceToFd(trace_fd, *sim, sim_at_end.points);
+  }
+  if (!ending && sim && sim->halted()) {
+    // The simulation stopped (ctx holds why): nothing runs any more, so
+    // report at once.
+    thread->detach();
+    r.verdict = Verdict::kFail;
+    r.message = ctx.failure_message();
+    r.events = ctx.events(&r.events_dropped);
+    r.log_tail = (*log)->Tail();
+    r.log_lines = (*log)->lines();
+    stop_flushing();
+    WriteTimelineToFd(timeline_fd, ctx);
+    if (ctx.stack_dump_requested()) real->sleep_for(kStackDumpGrace);
+    Finish(r, result_fd);
+  }
   if (!ending) {
     // The scenario thread is stuck (in the plugin, as a rule) after a check
     // on another thread failed the test: report that failure now. Finish()
@@ -439,7 +496,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.log_lines = (*log)->lines();
     stop_flushing();
     WriteTimelineToFd(timeline_fd, ctx);
-    if (ctx.stack_dump_requested()) rt->sleep_for(kStackDumpGrace);
+    if (ctx.stack_dump_requested()) real->sleep_for(kStackDumpGrace);
     Finish(r, result_fd);
   }
   thread->join();
@@ -452,10 +509,10 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     r.verdict = Verdict::kFail;
     r.message = ctx.failure_message();
   }
-  const double limit_s = spec->timeout_s * o.timeout_scale;
   if (r.verdict == Verdict::kPass && r.duration_s > limit_s) {
     r.verdict = Verdict::kFail;
-    r.message = fmt::format("test took longer than {:g} seconds ({:.1f} s)", limit_s, r.duration_s);
+    r.message = fmt::format("test took longer than {:g} seconds ({:.1f} s{})", limit_s, r.duration_s,
+                            sim ? " of simulated time" : "");
   }
   if (auto f = ctx.figures()) {
     r.has_figures = true;
@@ -470,7 +527,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     ctx.timeline()->Add(TimelineEvent::Of(TimelineKind::kFailure).WithText(r.message));
   }
   WriteTimelineToFd(timeline_fd, ctx);
-  if (ctx.stack_dump_requested()) rt->sleep_for(kStackDumpGrace);
+  if (ctx.stack_dump_requested()) real->sleep_for(kStackDumpGrace);
   Finish(r, result_fd);
 }
 

@@ -43,6 +43,11 @@ struct ChildOptions {
   int repetition = 0;
   double timeout_scale = 1;
   bool verbose = false;  // copy student log lines and events to stderr
+  // Run on the simulated runtime (runtime/sim_runtime.h) instead of real
+  // time; sim_trace: also write every scheduling point to sim_trace.txt
+  // beside the result (SimTracePath), for --check-determinism.
+  bool sim = false;
+  bool sim_trace = false;
 };
 
 // Runs the test; never returns. Exit status 0 when the result file was

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -88,6 +89,10 @@ std::string ResultToJson(const TestResult& r) {
       {"output_dir", r.output_dir},
       {"timeline_file", r.timeline_file},
   };
+  if (r.simulated) {
+    j["sim"] = {{"points", r.sim_points}, {"trace_hash", fmt::format("{:016x}", r.sim_trace_hash)}};
+  }
+  if (!r.determinism.empty()) j["determinism"] = r.determinism;
   if (r.has_figures) j["figures"] = FiguresJson(r.figures);
   // Student text may hold invalid UTF-8: replace it instead of throwing.
   return j.dump(2, ' ', false, json::error_handler_t::replace);
@@ -132,6 +137,13 @@ StatusOr<TestResult> ResultFromJson(std::string_view text) {
     r.stderr_tail = j.value("stderr_tail", std::vector<std::string>{});
     r.output_dir = j.value("output_dir", "");
     r.timeline_file = j.value("timeline_file", "");
+    if (j.contains("sim")) {
+      const json& sim = j.at("sim");
+      r.simulated = true;
+      r.sim_points = sim.value("points", uint64_t{0});
+      r.sim_trace_hash = std::strtoull(sim.value("trace_hash", std::string("0")).c_str(), nullptr, 16);
+    }
+    r.determinism = j.value("determinism", "");
     return r;
   } catch (const json::exception& e) {
     return Status::Internal(fmt::format("malformed result file: {}", e.what()));

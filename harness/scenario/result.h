@@ -56,6 +56,14 @@ struct TestResult {
   double duration_s = 0;    // scenario time measured in the child
   std::vector<EventRecord> events;  // the last ones if there were many
   int64_t events_dropped = 0;
+  // Under labtest --sim (runtime/sim_runtime.h): the run's scheduling
+  // points and the hash of all of them; duration_s is then virtual time.
+  bool simulated = false;
+  uint64_t sim_points = 0;
+  uint64_t sim_trace_hash = 0;
+  // --check-determinism: "" when the replay with the same seed matched,
+  // else where the two runs first differed.
+  std::string determinism;
 
   // Filled by the parent.
   double wall_s = 0;        // fork to reap

@@ -1,0 +1,125 @@
+// labtest --sim in the test child, and its trace (see sim_child.h).
+#include "harness/run/sim_child.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace raftlab {
+
+namespace {
+constexpr const char* kTraceHeader = "# raftlab sim trace 1";
+// The watchdog's bound: far above any computation a harness thread does
+// between two scheduling points (the linearizability checker of a long KV
+// history runs for a few seconds at most), far below a test's time limit.
+constexpr std::chrono::milliseconds kWatchdog{20000};
+}  // namespace
+
+std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, bool record_trace) {
+  SimOptions so;
+  so.seed = seed;
+  so.time_limit = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(limit_s));
+  so.watchdog = kWatchdog;
+  so.record_trace = record_trace;
+  return MakeSimRuntime(so);
+}
+
+std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limit_s) {
+  switch (kind) {
+    case SimHaltKind::kDeadlock:
+      return "deadlock (under --sim): " + why.substr(why.find(':') == std::string::npos ? 0 : why.find(':') + 2);
+    case SimHaltKind::kTimeLimit:
+      return fmt::format(
+          "test took longer than {:g} seconds of simulated time (the test never finished: a thread waits for "
+          "something that does not happen, or the cluster never reaches what the test waits for)",
+          limit_s);
+    case SimHaltKind::kWatchdog:
+      return "the simulation stopped: " + why + "; under --sim use only the host's threads, locks and sleeps";
+  }
+  return why;
+}
+
+SimSummary SimSummary::Of(const SimRuntime& sim) {
+  SimSummary s;
+  s.points = sim.points();
+  s.hash = sim.trace_hash();
+  s.seconds = std::chrono::duration<double>(sim.now()).count();
+  return s;
+}
+
+std::string SimTracePath(const std::string& result_file) {
+  const size_t slash = result_file.find_last_of('/');
+  return (slash == std::string::npos ? std::string() : result_file.substr(0, slash + 1)) + "sim_trace.txt";
+}
+
+void WriteSimTraceToFd(int fd, const SimRuntime& sim, uint64_t points) {
+  if (fd < 0) return;
+  const std::vector<std::string> names = sim.thread_names();
+  const std::vector<SimRuntime::TracePoint> trace = sim.trace();
+  std::string out = std::string(kTraceHeader) + "\n";
+  for (size_t i = 1; i < names.size(); i++) out += fmt::format("thread {} {}\n", i, names[i]);
+  const size_t n = std::min<uint64_t>(points, trace.size());
+  for (size_t i = 0; i < n; i++) {
+    const auto& p = trace[i];
+    out += fmt::format("{} {} {} {}\n", p.clock_ns, p.thread, static_cast<int>(p.op), p.object);
+  }
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t w = ::write(fd, out.data() + done, out.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    done += static_cast<size_t>(w);
+  }
+}
+
+StatusOr<SimTrace> ReadSimTrace(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("no simulation trace at " + path + " (the run ended before writing it)");
+  std::string line;
+  if (!std::getline(in, line) || line != kTraceHeader) {
+    return Status::Internal(path + " is not a raftlab simulation trace");
+  }
+  SimTrace t;
+  t.names.push_back("(none)");
+  while (std::getline(in, line)) {
+    if (line.rfind("thread ", 0) == 0) {
+      const size_t sp = line.find(' ', 7);
+      t.names.push_back(sp == std::string::npos ? "" : line.substr(sp + 1));
+      continue;
+    }
+    std::istringstream ss(line);
+    SimRuntime::TracePoint p{};
+    int op = 0;
+    if (!(ss >> p.clock_ns >> p.thread >> op >> p.object)) {
+      return Status::Internal(fmt::format("{}: unreadable line '{}'", path, line));
+    }
+    p.op = static_cast<uint8_t>(op);
+    t.points.push_back(p);
+  }
+  return t;
+}
+
+std::string FirstDivergence(const SimTrace& a, const SimTrace& b) {
+  const size_t n = std::min(a.points.size(), b.points.size());
+  auto same = [&](size_t i) {
+    const auto &x = a.points[i], &y = b.points[i];
+    return x.clock_ns == y.clock_ns && x.thread == y.thread && x.op == y.op && x.object == y.object &&
+           (x.thread < a.names.size() ? a.names[x.thread] : "") == (y.thread < b.names.size() ? b.names[y.thread] : "");
+  };
+  size_t i = 0;
+  while (i < n && same(i)) i++;
+  if (i == n && a.points.size() == b.points.size()) return "";
+  std::string out = fmt::format("the two runs parted at scheduling point #{}", i + 1);
+  if (i > 0) out += "\n    both:   " + SimRuntime::Describe(a.points[i - 1], a.names);
+  out += "\n    first:  " + (i < a.points.size() ? SimRuntime::Describe(a.points[i], a.names) : "(ended)");
+  out += "\n    second: " + (i < b.points.size() ? SimRuntime::Describe(b.points[i], b.names) : "(ended)");
+  return out;
+}
+
+}  // namespace raftlab

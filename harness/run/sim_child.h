@@ -1,0 +1,59 @@
+// The test child's side of labtest --sim (runtime/sim_runtime.h), and the
+// parent's reading of what it left: the simulated runtime a child runs on,
+// the verdict text of a halted simulation, and the scheduling-point trace
+// that --check-determinism compares between two runs of one seed.
+//
+// Trace file (sim_trace.txt beside result.json; text, one record a line):
+//   # raftlab sim trace 1
+//   thread <id> <name>                       one per simulated thread
+//   <clock_ns> <thread id> <op> <object>      one per scheduling point, in order
+//
+// Thread safety: plain functions; WriteSimTraceToFd reads the runtime under
+// its own lock. Ownership: nothing is kept.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/sim_runtime.h"
+#include "runtime/status.h"
+
+namespace raftlab {
+
+// The run's simulated runtime: seeded with the run's seed, halted at the
+// test's time limit (virtual seconds), recording every point when
+// `record_trace`.
+std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, bool record_trace);
+
+// The failure a halt becomes: "deadlock (under --sim): ...", "test took
+// longer than 10 seconds of simulated time ...", or the watchdog's sentence.
+std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limit_s);
+
+// What a run's simulation amounted to at one moment.
+struct SimSummary {
+  uint64_t points = 0;
+  uint64_t hash = 0;
+  double seconds = 0;  // the virtual clock
+  static SimSummary Of(const SimRuntime& sim);
+};
+
+// "<folder of result_file>/sim_trace.txt".
+std::string SimTracePath(const std::string& result_file);
+
+// Writes the first `points` recorded points (best effort; fd < 0: nothing).
+void WriteSimTraceToFd(int fd, const SimRuntime& sim, uint64_t points);
+
+struct SimTrace {
+  std::vector<std::string> names;  // by thread id; [0] unused
+  std::vector<SimRuntime::TracePoint> points;
+};
+StatusOr<SimTrace> ReadSimTrace(const std::string& path);
+
+// Where two traces of one seed part: "" when they agree, else a few lines
+// naming the first differing scheduling point of each run and the last one
+// they shared.
+std::string FirstDivergence(const SimTrace& a, const SimTrace& b);
+
+}  // namespace raftlab
