@@ -241,7 +241,9 @@ bool NetCore::Call(EndState& end, std::string_view svc_meth, const Bytes& req, B
 
   if (is_long_reordering && RandChance(kReorderNum, kReorderDen, NetDecision::Kind::kReorder, end.name)) {
     FireAfter(st, ReorderDelayMs(end.name));
-    if (!WaitFired(*st)) return false;
+    // A reply held back this long (up to 2.2 s) is lost if the caller's
+    // peer is killed meanwhile: its deleted end releases the wait.
+    if (!WaitFired(*st, &end)) return false;
   }
 
   // Delivered: only now do the reply's bytes count.

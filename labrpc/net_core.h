@@ -96,7 +96,8 @@ struct NetCore {
   // Waits for the timer armed by FireAfter; false if the network was
   // cleaned up first, or `end` (when given) was deleted first: the fixture
   // deletes a killed peer's ends so that its calls waiting out a long
-  // failure delay return at once and kill() can join its threads.
+  // failure delay or a held-back reply return within one kDeathPoll and
+  // kill() can join its threads.
   bool WaitFired(CallState& st, EndState* end = nullptr);
   bool EndDeleted(EndState& end);
 

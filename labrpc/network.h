@@ -82,8 +82,9 @@ class Network {
   std::shared_ptr<ClientEnd> MakeEnd(const std::string& name);
   StatusOr<std::shared_ptr<ClientEnd>> TryMakeEnd(const std::string& name);
   // Forgets the end: later Calls on it fail as on a disabled end. The name
-  // may be reused. Calls on it still waiting out a failure delay return
-  // false within 100 ms (used to cut a killed peer's calls short).
+  // may be reused. Calls on it still in progress (waiting out a failure
+  // delay, for a handler, or for a reply held back by long reordering)
+  // return false within 100 ms (used to cut a killed peer's calls short).
   void DeleteEnd(const std::string& name);
   // Wires an end to a server name (which need not exist yet). Unknown end
   // names are ignored.

@@ -444,6 +444,72 @@ TEST_F(NetworkTest, DeleteEndReleasesItsLongFailureWaiters) {
   EXPECT_LT(early, n);
 }
 
+// A reply held back by long reordering (200..2199 ms) belongs to a call the
+// killed peer is still blocked in: deleting the end must release that call
+// within one death poll too, not after the whole delay (the kill path of
+// harness/raft/cluster_peer.cc; the ABI promises that a blocked call returns
+// promptly once the instance is killed).
+TEST_F(NetworkTest, DeleteEndReleasesACallWhoseReplyIsHeldBack) {
+  // Each try draws the reply's fate; wait for one held back at least
+  // kLongHold, so that a wait that ignores the deletion is plainly late.
+  constexpr Millis kLongHold{600};
+  std::mutex mu;
+  std::condition_variable cv;
+  int64_t held_ms = -1;  // guarded by mu: the delay drawn by the current try
+  Network net(*rt_, 21);
+  net.SetLongReordering(true);
+  net.AddServer("s", MakeEchoServer());
+  net.SetDecisionObserver([&](const NetDecision& d) {
+    if (d.kind != NetDecision::Kind::kReorderDelay) return;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      held_ms = d.value;
+    }
+    cv.notify_all();
+  });
+  for (int i = 0; i < 40; i++) {  // P(no hold >= 600 ms in 40 tries) < 1e-6; a fixed seed decides anyway
+    const std::string name = "e" + std::to_string(i);
+    auto end = Wire(net, name, "s");
+    {
+      std::lock_guard<std::mutex> l(mu);
+      held_ms = -1;
+    }
+    std::atomic<bool> ok{true};
+    std::atomic<int64_t> returned_at{0};
+    bool returned = false;  // guarded by mu
+    std::thread caller([&] {
+      Bytes r;
+      ok = end->Call("Echo.Echo", B("x"), &r);
+      returned_at = rt_->now().count();
+      {
+        std::lock_guard<std::mutex> l(mu);
+        returned = true;
+      }
+      cv.notify_all();
+    });
+    int64_t held = -1;
+    {
+      std::unique_lock<std::mutex> l(mu);
+      cv.wait(l, [&] { return held_ms >= 0 || returned; });
+      held = held_ms;
+    }
+    if (held < kLongHold.count()) {  // not held back, or not long enough: next try
+      caller.join();
+      net.DeleteEnd(name);
+      continue;
+    }
+    rt_->sleep_for(Millis(50));  // the caller is now waiting out the delay
+    const Nanos delete_at = rt_->now();
+    net.DeleteEnd(name);
+    caller.join();
+    EXPECT_FALSE(ok.load()) << "a deleted end's held-back reply must not be delivered";
+    EXPECT_LT(Nanos(returned_at.load()) - delete_at, Millis(100) + kSlack)
+        << "the reply was held back " << held << " ms; the call waited it out";
+    return;
+  }
+  FAIL() << "no reply was held back " << kLongHold.count() << " ms or more in 40 tries";
+}
+
 TEST_F(NetworkTest, UnreliableRatesWithinBinomialBounds) {
   RecordingRuntime rec(*rt_, 0);  // the 0-26 ms delays are recorded, not slept
   Network net(rec, 12345);
