@@ -46,7 +46,9 @@ void HandlerPool::WorkerLoop(Runtime& rt, std::shared_ptr<State> st, Worker* w) 
       // Spin briefly before sleeping: under a steady stream of calls the
       // next task usually arrives within microseconds (see spin.h).
       st->mu->unlock();
-      SpinUntil(
+      // Never under simulation: only one thread runs there, so the flag
+      // cannot change while this one spins.
+      if (!rt.simulated()) SpinUntil(
           [&] {
             return w->ready.load(std::memory_order_acquire) ||
                    st->stopping.load(std::memory_order_relaxed);

@@ -21,6 +21,7 @@
 #include "harness/report/output_spec.h"
 #include "harness/report/progress.h"
 #include "harness/labtest/race.h"
+#include "harness/plugin/import_scan.h"
 #include "harness/report/console.h"
 #include "harness/labtest/run_loop.h"
 #include "harness/run/runner.h"
@@ -247,7 +248,7 @@ struct RunPlan {
 // nothing but the host's threads, locks, clock and sleep: a thread the
 // simulation does not know about would run beside the baton, and a real
 // sleep or clock would mix wall time into virtual time.
-int CheckSimulationReady(const PluginLibrary& lib, const Environment& env) {
+int CheckSimulationReady(const PluginLibrary& lib, const Environment& env, bool bundled) {
   if (!lib.host_threads_only()) {
     fmt::print(env.err,
                "labtest: --sim: {} does not promise to use only the host's threads, locks, clock and sleep "
@@ -258,6 +259,18 @@ int CheckSimulationReady(const PluginLibrary& lib, const Environment& env) {
                lib.path(), lib.abi_minor() < 1 ? ", which plugins built before ABI 1.1 do not have" : "");
     return kExitUsage;
   }
+  // The promise is checked against what the plugin imports.
+  auto scan = ScanForSimulation(lib.path(), lib.path());
+  if (!scan.ok()) {
+    fmt::print(env.err, "labtest: {}\n", scan.status().message());
+    return kExitPluginLoad;
+  }
+  if (!scan->ready()) {
+    fmt::print(env.err, "{}\n", scan->RefusalLine());
+    return kExitUsage;
+  }
+  // The reference's one raw lock (its KV store's) is a leaf: no warning.
+  if (std::string w = scan->WarningLine(); !w.empty() && !bundled) fmt::print(env.err, "{}\n", w);
   return kExitAllPassed;
 }
 
@@ -292,7 +305,7 @@ int ResolvePlugin(const Options& o, const Environment& env, RunInfo* info) {
   // Once, before any test: state every peer would share (harness/plugin/lint.h).
   if (std::string w = LintWarningForPlugin(info->plugin_path); !w.empty()) fmt::print(env.err, "{}", w);
   if (o.sim) {
-    if (int rc = CheckSimulationReady(**lib, env); rc != kExitAllPassed) return rc;
+    if (int rc = CheckSimulationReady(**lib, env, info->bundled_plugin); rc != kExitAllPassed) return rc;
   }
   return kExitAllPassed;
 }
@@ -334,6 +347,7 @@ std::unique_ptr<RunPlan> MakeRunPlan(const Options& o, const Environment& env, i
   info.tests = sel.tests.size();
   info.runs = sel.tests.size() * static_cast<size_t>(o.repeat);  // 0: without end
   info.rerun_prefix = RerunPrefix(o, sel.config_path);
+  info.sim = o.sim;
 
   const std::string baseline_path = (fs::path(sel.config_path).parent_path() / kBaselineName).string();
   if (auto b = Baseline::Load(baseline_path); b.ok()) {

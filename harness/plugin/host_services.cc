@@ -59,6 +59,7 @@ struct HostTrampolines {
                       size_t req_len, raftlab_sink* reply) {
     HostServices* s = Self(host);
     if (s == nullptr) return 0;
+    s->ctx_.rt.yield();  // a scheduling point under --sim (runtime/sim_runtime.h); nothing in real time
     if (s->killed()) {
       s->CalledAfterKill("call");
       return 0;
@@ -90,6 +91,7 @@ struct HostTrampolines {
   static int32_t Apply(const raftlab_host* host, const raftlab_apply_msg* msg) {
     HostServices* s = Self(host);
     if (s == nullptr) return RAFTLAB_ERR_INTERNAL;
+    s->ctx_.rt.yield();
     if (s->killed()) {
       s->CalledAfterKill("apply");
       return RAFTLAB_ERR_KILLED;
@@ -131,6 +133,7 @@ struct HostTrampolines {
                           size_t snapshot_len) {
     HostServices* s = Self(host);
     if (s == nullptr) return;
+    s->ctx_.rt.yield();
     if (s->killed()) return s->CalledAfterKill("persist_save");
     if (!HasPersister(s, "persist_save")) return;
     if ((state == nullptr && state_len > 0) || (snapshot == nullptr && snapshot_len > 0)) {
@@ -150,12 +153,14 @@ struct HostTrampolines {
   static void PersistReadState(const raftlab_host* host, raftlab_sink* out) {
     HostServices* s = Self(host);
     if (s == nullptr || !HasPersister(s, "persist_read_state")) return;
+    s->ctx_.rt.yield();
     WriteTo(s, out, s->ctx_.persister->ReadRaftState(), "persist_read_state");
   }
 
   static void PersistReadSnapshot(const raftlab_host* host, raftlab_sink* out) {
     HostServices* s = Self(host);
     if (s == nullptr || !HasPersister(s, "persist_read_snapshot")) return;
+    s->ctx_.rt.yield();
     WriteTo(s, out, s->ctx_.persister->ReadSnapshot(), "persist_read_snapshot");
   }
 
@@ -187,7 +192,9 @@ struct HostTrampolines {
 
   static int64_t NowNs(const raftlab_host* host) {
     HostServices* s = Self(host);
-    return s == nullptr ? 0 : s->ctx_.rt.now().count();
+    if (s == nullptr) return 0;
+    s->ctx_.rt.yield();  // under --sim a loop that polls the clock lets the others run
+    return s->ctx_.rt.now().count();
   }
 
   static void SleepNs(const raftlab_host* host, int64_t ns) NO_THREAD_SAFETY_ANALYSIS {

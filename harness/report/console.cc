@@ -129,6 +129,7 @@ void ConsoleReporter::TestEnd(const TestSpec& spec, const TestResult& r) {
         line += "   [reference: " + FormatFigures(b->time_s, b->cpu_s, r.has_figures ? &b->figures : nullptr) + "]";
       }
     }
+    if (r.simulated) line += fmt::format("   [sim trace {:016x}, {} points]", r.sim_trace_hash, r.sim_points);
     fmt::print(out_, "{}\n", line);
   } else if (r.verdict == Verdict::kSkip) {
     fmt::print(out_, "  ... {} -- {}\n", Paint("Skipped", Tone::kSkip, options_.color), r.message);
@@ -151,6 +152,11 @@ void ConsoleReporter::Failure(const TestSpec& spec, const TestResult& r) {
     PrintIndented(out_, r.hang_analysis.substr(r.hang_analysis.find('\n') + 1), "  ", 40, "  [...]");
   }
   fmt::print(out_, "      seed: {} (repetition {}, run seed {})\n", r.base_seed, r.repetition, r.seed);
+  if (r.simulated) {
+    fmt::print(out_, "      simulated time: trace {:016x} after {} scheduling points; the rerun command replays this "
+               "run exactly\n",
+               r.sim_trace_hash, r.sim_points);
+  }
   if (r.verdict == Verdict::kFail && r.log_lines == 0) {
     fmt::print(out_, "      your code logged nothing (lines it logs through host->log would show here)\n");
   }
@@ -238,6 +244,15 @@ void ConsoleReporter::RunEnd(const RunSummary& s) {
                Paint("FAILED", Tone::kFail, options_.color), names);
   }
   if (!s.output_dir.empty()) fmt::print(out_, "labtest: run files are in {}\n", s.output_dir);
+  if (s.failed_tests.empty() && !s.interrupted && info_.seed_given && info_.tests == 1 && info_.repeat == 1 &&
+      !info_.sim) {
+    // A rerun command that passed: in real time the seed does not replay
+    // the threads' timing, so a timing bug may simply not have shown.
+    fmt::print(out_,
+               "labtest: this replay passed. In real time a seed replays the harness's choices but not the "
+               "timing of threads, so a timing bug may not show again: repeat it (--repeat 100 --until-fail) or "
+               "run it under simulated time (--sim), where a seed replays everything\n");
+  }
   std::fflush(out_);
 }
 

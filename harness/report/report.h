@@ -40,6 +40,7 @@ struct RunInfo {
   // The command that reruns one test, minus --filter and --seed:
   // "labtest --plugin ./libraft.so -f config/raft_lab_test.yml".
   std::string rerun_prefix;
+  bool sim = false;  // labtest --sim: every run on simulated time
 };
 
 struct PartSummary {

@@ -13,6 +13,7 @@
 #include "harness/run/child_process.h"
 #include "harness/run/crash_report.h"
 #include "harness/run/plugin_symbolizer.h"
+#include "harness/run/sim_child.h"
 #include "harness/run/stack_dump.h"
 #include "harness/scenario/student_log.h"
 #include "harness/run/test_child.h"
@@ -86,6 +87,54 @@ TestResult TestRunner::Run(const TestSpec& spec, int repetition, uint64_t base_s
 
 std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int repetition, uint64_t base_seed,
                                                      const RunHooks& hooks) const {
+  if (!options_.sim || !options_.check_determinism) return RunOnce(spec, repetition, base_seed, hooks, "", false);
+  // --check-determinism: the same seed twice; every scheduling point of the
+  // two runs must agree (runtime/sim_runtime.h: the trace hash covers them).
+  std::optional<TestResult> first = RunOnce(spec, repetition, base_seed, hooks, "", true);
+  if (!first) return std::nullopt;
+  std::optional<TestResult> second = RunOnce(spec, repetition, base_seed, hooks, "-replay", true);
+  if (!second) return std::nullopt;
+  const fs::path dir = fs::path(options_.run_dir) / RunFolderName(spec.name, repetition);
+  const fs::path replay_dir = fs::path(options_.run_dir) / (RunFolderName(spec.name, repetition) + "-replay");
+  const bool same = first->sim_trace_hash == second->sim_trace_hash && first->verdict == second->verdict &&
+                    first->message == second->message && first->sim_points == second->sim_points;
+  std::error_code ec;
+  if (same) {
+    fs::remove_all(replay_dir, ec);
+  } else {
+    std::string where = "(no trace to compare: a run ended before writing it)";
+    auto a = ReadSimTrace(SimTracePath((dir / "result.json").string()));
+    auto b = ReadSimTrace(SimTracePath((replay_dir / "result.json").string()));
+    if (a.ok() && b.ok()) {
+      where = FirstDivergence(*a, *b);
+      if (where.empty()) {
+        where = fmt::format("(the first {} recorded scheduling points agree; they part later)", a->points.size());
+      }
+    }
+    first->determinism = fmt::format(
+        "seed {} gave two different runs: trace {:016x} ({} points, {}) then {:016x} ({} points, {}); {}",
+        first->seed, first->sim_trace_hash, first->sim_points, VerdictName(first->verdict),
+        second->sim_trace_hash, second->sim_points, VerdictName(second->verdict), where);
+    first->verdict = Verdict::kFail;
+    first->message = "not deterministic under --sim: " + first->determinism +
+                     "\n(something the run depends on escapes the simulation: a thread, clock, sleep or "
+                     "random source of its own, or an order taken from memory addresses; the second run's files "
+                     "are in " + replay_dir.string() + ")";
+    first->output_dir = dir.string();
+    (void)WriteResultFile((dir / "result.json").string(), *first);
+    return first;
+  }
+  fs::remove(SimTracePath((dir / "result.json").string()), ec);
+  if (IsSuccess(first->verdict) && !options_.keep_passed_output && first->timeline_file.empty()) {
+    fs::remove_all(dir, ec);
+    first->output_dir.clear();
+  }
+  return first;
+}
+
+std::optional<TestResult> TestRunner::RunOnce(const TestSpec& spec, int repetition, uint64_t base_seed,
+                                              const RunHooks& hooks, const std::string& folder_suffix,
+                                              bool trace) const {
   const RunnerOptions& o = options_;
   const auto& live_line = hooks.live_line;
   TestResult r;
@@ -95,7 +144,7 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   r.base_seed = base_seed;
   r.seed = RunSeed(base_seed, spec.name, repetition);
 
-  const fs::path dir = fs::path(o.run_dir) / RunFolderName(spec.name, repetition);
+  const fs::path dir = fs::path(o.run_dir) / (RunFolderName(spec.name, repetition) + folder_suffix);
   const fs::path tmp = dir / "tmp";
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -121,6 +170,8 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
                 "--log-file",       log_file,
                 "--timeout-scale",  fmt::format("{}", o.timeout_scale)};
   if (o.verbose) child.args.push_back("-v");
+  if (o.sim) child.args.push_back("--sim");
+  if (o.sim && trace) child.args.push_back("--sim-trace");
   child.set_env = {{"TMPDIR", tmp.string()}};
   child.stdout_path = (dir / "stdout.txt").string();
   child.stderr_path = (dir / "stderr.txt").string();
@@ -185,6 +236,9 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
     r.events = std::move(c.events);
     r.events_dropped = c.events_dropped;
     r.log_lines = c.log_lines;
+    r.simulated = c.simulated;
+    r.sim_points = c.sim_points;
+    r.sim_trace_hash = c.sim_trace_hash;
   }
   r.wall_s = out.wall_s;
   r.cpu_user_s = out.user_s;
@@ -255,7 +309,7 @@ std::optional<TestResult> TestRunner::RunCancellable(const TestSpec& spec, int r
   if (timeline) r.timeline_file = WriteTimeline(dir, r);
   // The final account, with the parent's additions, replaces the child's.
   (void)WriteResultFile(result_file, r);
-  if (IsSuccess(r.verdict) && !o.keep_passed_output && r.timeline_file.empty()) {
+  if (IsSuccess(r.verdict) && !o.keep_passed_output && r.timeline_file.empty() && !trace) {
     fs::remove_all(dir, ec);
     r.output_dir.clear();
   }

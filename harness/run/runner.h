@@ -83,6 +83,12 @@ class TestRunner {
   const RunnerOptions& options() const { return options_; }
 
  private:
+  // One child. folder_suffix is added to the run folder's name (the replay
+  // of --check-determinism); `trace` makes the child record its scheduling
+  // points and keeps the folder for the comparison.
+  std::optional<TestResult> RunOnce(const TestSpec& spec, int repetition, uint64_t base_seed, const RunHooks& hooks,
+                                    const std::string& folder_suffix, bool trace) const;
+
   Runtime& rt_;
   RunnerOptions options_;
 };
