@@ -2,11 +2,15 @@
 //
 // One std::mutex (mu_) guards the whole simulation: the thread records, the
 // clock, the generator, the mutexes' and conditions' state and the timers.
-// Each simulated thread parks on its own condition variable until current_
-// names it; handing the baton over is "set current_, notify that thread".
+// Each simulated thread parks on its own futex word (SimThreadRec::go) until
+// it is handed the baton; handing over is "set current_, release mu_, set
+// the next thread's word and wake it, sleep on one's own".
 #include "runtime/sim_runtime.h"
 
+#include <linux/futex.h>
 #include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -87,10 +91,28 @@ struct SimThreadRec {
   bool timed_out = false;
   bool daemon = false;
   bool joined = false;
-  std::condition_variable cv;  // signalled when current_ becomes this thread
+  // 1 while this thread holds the baton (or has been handed it); a futex
+  // word the thread sleeps on (std::atomic::wait) when it has not.
+  std::atomic<uint32_t> go{0};
   pthread_t os{};
   std::function<void()> fn;
 };
+
+// The baton's hand-over uses the futex directly: std::atomic::wait spins
+// and calls sched_yield a dozen times first, which costs more than the
+// wait itself when every hand-over wakes exactly one sleeping thread.
+void FutexWaitWhileZero(std::atomic<uint32_t>& word) {
+  while (word.load(std::memory_order_acquire) == 0) {
+    ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+  }
+}
+
+void FutexSetAndWake(std::atomic<uint32_t>& word) {
+  word.store(1, std::memory_order_release);
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+}
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t), "a futex word is 32 bits");
 
 thread_local SimThreadRec* tl_self = nullptr;
 thread_local bool tl_in_spawn = false;
@@ -351,6 +373,7 @@ class SimImpl {
   }
   bool Halted() const { return halted_.load(std::memory_order_acquire); }
   uint64_t Points() const { return points_.load(std::memory_order_acquire); }
+  uint64_t Switches() const { return switches_.load(std::memory_order_relaxed); }
   uint64_t Hash() const {
     std::lock_guard<std::mutex> lk(mu_);
     return hash_;
@@ -372,10 +395,7 @@ class SimImpl {
     SimImpl* sim = r->sim;
     tl_self = r;
     pthread_setname_np(pthread_self(), r->name.substr(0, 15).c_str());
-    {
-      std::unique_lock<std::mutex> lk(sim->mu_);
-      while (sim->current_ != r) r->cv.wait(lk);
-    }
+    FutexWaitWhileZero(r->go);
     r->fn();
     r->fn = nullptr;  // the captures die while this thread still holds the baton
     std::unique_lock<std::mutex> lk(sim->mu_);
@@ -386,7 +406,9 @@ class SimImpl {
       if (t->state == SimThreadRec::State::kJoin && t->waits_on == r) sim->MakeRunnable(t);
     }
     sim->outside_cv_.notify_all();
-    sim->Handoff();
+    SimThreadRec* next = sim->Handoff(/*wake=*/false);
+    lk.unlock();
+    if (next) Wake(next);
     return nullptr;
   }
 
@@ -469,17 +491,38 @@ class SimImpl {
   }
 
   // Hands the baton on and, unless `me` finished, waits until it comes back.
+  // A thread that can go on (it did not block) keeps the baton with
+  // probability opt_.stay_per_1024 / 1024: a switch costs two futex calls
+  // and a context switch, and a thread preempted at one point in ten still
+  // meets every other thread at its blocking points.
   void Reschedule(std::unique_lock<std::mutex>& lk, SimThreadRec* me) {
-    Handoff();
-    while (current_ != me) me->cv.wait(lk);
+    if (me->state == SimThreadRec::State::kRunnable && !halted_.load() &&
+        (rng_.next() & 1023) < opt_.stay_per_1024) {
+      return;
+    }
+    me->go.store(0, std::memory_order_relaxed);
+    SimThreadRec* next = Handoff(/*wake=*/false);
+    if (next == me) {
+      me->go.store(1, std::memory_order_relaxed);
+      return;
+    }
+    switches_.fetch_add(1, std::memory_order_relaxed);
+    lk.unlock();
+    if (next) Wake(next);
+    FutexWaitWhileZero(me->go);
+    lk.lock();
   }
 
+  static void Wake(SimThreadRec* t) { FutexSetAndWake(t->go); }
+
   // With mu_ held: picks the next thread (seeded), jumping the clock when
-  // none is runnable; halts on a deadlock.
-  void Handoff() {
+  // none is runnable; halts on a deadlock. Returns the new baton holder
+  // (nullptr: none), woken here when `wake`, else the caller wakes it after
+  // releasing mu_ (so that it does not wake only to wait for mu_).
+  SimThreadRec* Handoff(bool wake = true) {
     if (halted_.load()) {
       current_ = nullptr;
-      return;
+      return nullptr;
     }
     for (;;) {
       const int64_t clock = clock_ns_.load();
@@ -500,15 +543,15 @@ class SimImpl {
       if (!runnable_.empty()) {
         SimThreadRec* next = runnable_[rng_.next() % runnable_.size()];
         current_ = next;
-        next->cv.notify_one();
-        return;
+        if (wake) Wake(next);
+        return next;
       }
       current_ = nullptr;
       if (earliest) {
         if (opt_.time_limit.count() > 0 && *earliest > opt_.time_limit.count()) {
           clock_ns_.store(opt_.time_limit.count() + 1, std::memory_order_release);
           TimeLimitReached();
-          return;
+          return nullptr;
         }
         clock_ns_.store(*earliest, std::memory_order_release);
         continue;
@@ -516,7 +559,7 @@ class SimImpl {
       bool stuck = false;
       for (SimThreadRec* t : live_) stuck |= !t->daemon;
       if (stuck) Halt(SimHaltKind::kDeadlock, DescribeDeadlock(), "");
-      return;
+      return nullptr;
     }
   }
 
@@ -615,6 +658,7 @@ class SimImpl {
   Rng rng_;
   std::atomic<int64_t> clock_ns_{0};
   std::atomic<uint64_t> points_{0};
+  std::atomic<uint64_t> switches_{0};  // hand-overs to another thread
   uint64_t hash_ = 0;
   std::vector<SimRuntime::TracePoint> trace_;
   std::deque<std::unique_ptr<SimThreadRec>> threads_;
@@ -717,6 +761,7 @@ class SimRuntimeOwner final : public SimRuntime {
   }
   bool halted() const override { return impl_->Halted(); }
   uint64_t points() const override { return impl_->Points(); }
+  uint64_t switches() const override { return impl_->Switches(); }
   uint64_t trace_hash() const override { return impl_->Hash(); }
   std::vector<TracePoint> trace() const override { return impl_->Trace(); }
   std::vector<std::string> thread_names() const override { return impl_->Names(); }

@@ -4,7 +4,7 @@
 // notify, sleep, spawn, join, after, yield) is a scheduling point: the
 // baton holder records it, the clock moves on by a small seeded step, and a
 // generator seeded from SimOptions::seed picks the next runnable thread
-// (possibly the same one). When no thread is runnable the clock jumps to the
+// (possibly the same one; see SimOptions::stay_per_1024). When no thread is runnable the clock jumps to the
 // earliest deadline (a sleep, a timed wait, a timer). So a run is a pure
 // function of its seed: the same seed gives the same interleaving, the same
 // virtual times and the same results, which is what makes a failure replay
@@ -52,6 +52,11 @@ struct SimOptions {
   // Each scheduling point moves the clock on by 1 ns..max_step (seeded), so
   // that loops which only poll the clock still see time pass.
   Nanos max_step = std::chrono::microseconds(20);
+  // At a scheduling point where the running thread could go on, it keeps
+  // running with this probability (out of 1024) instead of a fresh draw
+  // among all runnable threads: fewer OS context switches, the same kinds
+  // of interleavings. 0: a fresh draw at every point.
+  uint32_t stay_per_1024 = 1000;
   // Virtual time at which the run is halted; 0: never.
   Nanos time_limit{0};
   // Wall time one baton holder may run without a scheduling point; 0: off.
@@ -83,6 +88,9 @@ class SimRuntime : public Runtime {
   // Scheduling points so far, and the hash of every one of them (thread,
   // operation, object, virtual time), in order.
   virtual uint64_t points() const = 0;
+  // How many points handed the baton to another OS thread (the costly kind:
+  // two futex calls and a context switch).
+  virtual uint64_t switches() const = 0;
   virtual uint64_t trace_hash() const = 0;
   // The recorded points (empty unless record_trace) and thread names.
   virtual std::vector<TracePoint> trace() const = 0;

@@ -1,6 +1,9 @@
 // labtest --sim in the test child, and its trace (see sim_child.h).
 #include "harness/run/sim_child.h"
 
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,6 +33,31 @@ std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, b
   return MakeSimRuntime(so);
 }
 
+int PinToOneCpu(const std::string& lock_dir) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) < 2) return -1;
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; c++) {
+    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+  }
+  int chosen = cpus[static_cast<size_t>(::getpid()) % cpus.size()];  // when every lock is taken
+  for (int c : cpus) {
+    const std::string path = fmt::format("{}/sim-cpu-{}.lock", lock_dir, c);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      chosen = c;  // the descriptor stays open (and locked) until the process ends
+      break;
+    }
+    ::close(fd);
+  }
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(chosen, &one);
+  return ::sched_setaffinity(0, sizeof one, &one) == 0 ? chosen : -1;
+}
+
 std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limit_s) {
   switch (kind) {
     case SimHaltKind::kDeadlock:
@@ -48,6 +76,7 @@ std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limi
 SimSummary SimSummary::Of(const SimRuntime& sim) {
   SimSummary s;
   s.points = sim.points();
+  s.switches = sim.switches();
   s.hash = sim.trace_hash();
   s.seconds = std::chrono::duration<double>(sim.now()).count();
   return s;

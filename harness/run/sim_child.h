@@ -27,6 +27,17 @@ namespace raftlab {
 // `record_trace`.
 std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, bool record_trace);
 
+// Moves the calling process (call it before any thread starts: threads
+// inherit it) onto ONE of the CPUs it may use. Under simulation only one
+// thread runs at a time, and a hand-over between threads on one CPU is a
+// plain context switch, where across CPUs it also costs an inter-processor
+// wake-up (on a virtual machine about three times the price). Parallel
+// children spread out: each takes the first CPU whose lock file
+// "<lock_dir>/sim-cpu-<n>.lock" no other child holds (flock, released when
+// the process ends). Returns the CPU, or -1 when the process was left as it
+// was (one CPU only, or affinity refused).
+int PinToOneCpu(const std::string& lock_dir);
+
 // The failure a halt becomes: "deadlock (under --sim): ...", "test took
 // longer than 10 seconds of simulated time ...", or the watchdog's sentence.
 std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limit_s);
@@ -34,6 +45,7 @@ std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limi
 // What a run's simulation amounted to at one moment.
 struct SimSummary {
   uint64_t points = 0;
+  uint64_t switches = 0;
   uint64_t hash = 0;
   double seconds = 0;  // the virtual clock
   static SimSummary Of(const SimRuntime& sim);

@@ -328,7 +328,15 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   std::unique_ptr<Runtime> real = MakeRealTimeRuntime();
   const double limit_s = spec->timeout_s * o.timeout_scale;
   std::unique_ptr<SimRuntime> sim;
-  if (o.sim) sim = MakeChildSimRuntime(r.seed, limit_s, o.sim_trace);
+  int sim_cpu = -1;
+  if (o.sim) {
+    // One CPU for the whole child (sim_child.h); the lock files go in the
+    // run's folder, shared by every child of this labtest.
+    const std::string folder = SiblingPath(o.result_file, "");
+    const size_t up = folder.size() > 1 ? folder.find_last_of('/', folder.size() - 2) : std::string::npos;
+    sim_cpu = PinToOneCpu(up == std::string::npos ? "." : folder.substr(0, up));
+    sim = MakeChildSimRuntime(r.seed, limit_s, o.sim_trace);
+  }
   Runtime& rt = sim ? static_cast<Runtime&>(*sim) : *real;
   const Nanos start = rt.now();
   const bool sandboxed = SandboxEnabledByEnvironment();
@@ -430,7 +438,8 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
       ctx.Fail(SimHaltMessage(kind, why, limit_s));
       if (kind == SimHaltKind::kWatchdog) ctx.RequestStackDump("thread '" + thread + "' is stuck outside the host");
     });
-    ctx.Event(fmt::format("simulated time: seed {}, one thread at a time (labtest --sim)", r.seed));
+    ctx.Event(fmt::format("simulated time: seed {}, one thread at a time (labtest --sim){}", r.seed,
+                          sim_cpu >= 0 ? fmt::format(", on CPU {}", sim_cpu) : ""));
   }
   ScenarioRun run(*real);
   // The simulation's account as the scenario ends, on its own thread: what
@@ -462,6 +471,8 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     if (!ending) sim_at_end = SimSummary::Of(*sim);  // halted: the run stopped there
     r.simulated = true;
     r.sim_points = sim_at_end.points;
+    ctx.Event(fmt::format("simulation: {} scheduling points, {} hand-overs between threads, {:.3f} s of virtual time",
+                          sim_at_end.points, sim_at_end.switches, sim_at_end.seconds));
     r.sim_trace_hash = sim_at_end.hash;
     r.duration_s = sim_at_end.seconds > 0 ? sim_at_end.seconds - std::chrono::duration<double>(start).count()
                                           : r.duration_s;

@@ -239,14 +239,17 @@ TEST(SimRuntimeTest, TheWatchdogNamesABatonHolderBlockedOutsideTheRuntime) {
   auto rt = MakeSimRuntime(o);
   HaltCatcher halt;
   halt.Attach(*rt);
-  std::mutex raw;  // a lock the runtime cannot see
-  raw.lock();
-  auto t = rt->spawn("raw locker", [&] {
-    rt->yield();
-    std::lock_guard<std::mutex> l(raw);  // blocks in the kernel, holding the baton
+  // A lock the runtime cannot see. Leaked: the thread takes it after the
+  // test has ended.
+  auto* raw = new std::mutex;
+  raw->lock();
+  SimRuntime* sim = rt.get();
+  auto t = rt->spawn("raw locker", [sim, raw] {
+    sim->yield();
+    std::lock_guard<std::mutex> l(*raw);  // blocks in the kernel, holding the baton
   });
   auto [kind, why] = halt.Get();
-  raw.unlock();
+  raw->unlock();
   EXPECT_EQ(kind, SimHaltKind::kWatchdog);
   EXPECT_EQ(halt.thread, "raw locker");
   EXPECT_NE(why.find("blocked outside the host services"), std::string::npos) << why;
