@@ -2,6 +2,8 @@
 #include "harness/catalogue/catalogue_snapshot.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -24,10 +26,17 @@ StatusOr<std::string> SnapshotCatalogue(const std::string& config, const std::st
 bool RemoveRunDirIfUnused(const std::string& run_dir) {
   std::error_code ec;
   bool only_snapshot = true;
+  std::vector<fs::path> housekeeping;  // labtest --sim's CPU slots (harness/run/sim_child.h)
   for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename() != kCatalogueSnapshotName) only_snapshot = false;
+    const std::string name = it->path().filename().string();
+    if (name.rfind("sim-cpu-", 0) == 0 && name.size() > 5 && name.substr(name.size() - 5) == ".lock") {
+      housekeeping.push_back(it->path());
+    } else if (name != kCatalogueSnapshotName) {
+      only_snapshot = false;
+    }
   }
   if (!ec && only_snapshot) {
+    for (const fs::path& p : housekeeping) fs::remove(p, ec);
     fs::remove(fs::path(run_dir) / kCatalogueSnapshotName, ec);
     fs::remove(run_dir, ec);
   }

@@ -21,7 +21,8 @@ inline constexpr const char* kCatalogueSnapshotName = "catalogue.yml";
 // Copies `config` to <run_dir>/catalogue.yml; returns the copy's path.
 StatusOr<std::string> SnapshotCatalogue(const std::string& config, const std::string& run_dir);
 
-// Removes the run folder when nothing but the snapshot is in it; returns
+// Removes the run folder when nothing but the snapshot (and --sim's CPU slot
+// files, sim-cpu-N.lock) is in it; returns
 // whether the folder still exists (something was kept).
 bool RemoveRunDirIfUnused(const std::string& run_dir);
 

@@ -249,6 +249,23 @@ struct RunPlan {
 // simulation does not know about would run beside the baton, and a real
 // sleep or clock would mix wall time into virtual time.
 int CheckSimulationReady(const PluginLibrary& lib, const Environment& env, bool bundled) {
+  if (DetectPluginLanguageOfFile(lib.path()) == PluginLanguage::kGo) {
+    fmt::print(env.err,
+               "labtest: --sim cannot run a Go plugin ({}): the Go runtime starts and schedules its own threads, "
+               "which the simulated runtime can neither see nor order; run it in real time (without --sim)\n",
+               lib.path());
+    return kExitUsage;
+  }
+  // What the plugin imports first (it names the culprits), then its promise.
+  auto scan = ScanForSimulation(lib.path(), lib.path());
+  if (!scan.ok()) {
+    fmt::print(env.err, "labtest: {}\n", scan.status().message());
+    return kExitPluginLoad;
+  }
+  if (!scan->ready()) {
+    fmt::print(env.err, "{}\n", scan->RefusalLine());
+    return kExitUsage;
+  }
   if (!lib.host_threads_only()) {
     fmt::print(env.err,
                "labtest: --sim: {} does not promise to use only the host's threads, locks, clock and sleep "
@@ -257,16 +274,6 @@ int CheckSimulationReady(const PluginLibrary& lib, const Environment& env, bool 
                "in your Raft class), after replacing std::thread, std::condition_variable and sleeps with "
                "raftlab::Host; or run without --sim\n",
                lib.path(), lib.abi_minor() < 1 ? ", which plugins built before ABI 1.1 do not have" : "");
-    return kExitUsage;
-  }
-  // The promise is checked against what the plugin imports.
-  auto scan = ScanForSimulation(lib.path(), lib.path());
-  if (!scan.ok()) {
-    fmt::print(env.err, "labtest: {}\n", scan.status().message());
-    return kExitPluginLoad;
-  }
-  if (!scan->ready()) {
-    fmt::print(env.err, "{}\n", scan->RefusalLine());
     return kExitUsage;
   }
   // The reference's one raw lock (its KV store's) is a leaf: no warning.
@@ -405,6 +412,7 @@ std::unique_ptr<RunPlan> MakeRunPlan(const Options& o, const Environment& env, i
     return nullptr;
   }
   ro.config_path = *snapshot;
+  ro.config_display_path = sel.config_path;
   return plan;
 }
 

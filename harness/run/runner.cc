@@ -230,6 +230,12 @@ std::optional<TestResult> TestRunner::RunOnce(const TestSpec& spec, int repetiti
     TestResult c = std::move(*written);
     r.verdict = c.verdict;
     r.message = c.message;
+    if (!o.config_display_path.empty() && o.config_display_path != o.config_path) {
+      for (size_t at = r.message.find(o.config_path); at != std::string::npos;
+           at = r.message.find(o.config_path, at + o.config_display_path.size())) {
+        r.message.replace(at, o.config_path.size(), o.config_display_path);
+      }
+    }
     r.has_figures = c.has_figures;
     r.figures = c.figures;
     r.duration_s = c.duration_s;

@@ -30,7 +30,12 @@ namespace raftlab {
 
 struct RunnerOptions {
   std::string self_exe = "/proc/self/exe";  // the labtest binary to re-execute
-  std::string config_path;
+  std::string config_path;  // what the children read (the run's snapshot of the catalogue)
+  // The catalogue as the user named it: a child's message that points into
+  // the snapshot ("<run>/catalogue.yml:88:15") is shown with this path
+  // instead, so that it names the file the user edits and reads the same
+  // in every run. "" leaves messages as they are.
+  std::string config_display_path;
   std::string plugin_path;
   std::string run_dir;          // per-run output folder (created if missing)
   double timeout_scale = 1;

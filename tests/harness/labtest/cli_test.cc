@@ -210,5 +210,21 @@ TEST(CliTest, Timeline) {
                                                           "(did you mean 'always'?)"));
 }
 
+TEST(CliTest, SimAndItsDeterminismCheck) {
+  auto o = Parse({"--sim", "--check-determinism", "--repeat", "200", "--until-fail"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_TRUE(o->sim);
+  EXPECT_TRUE(o->check_determinism);
+  EXPECT_FALSE(o->sim_trace);  // internal, set only for a child
+  EXPECT_EQ(o->repeat, 200);
+  auto plain = Parse({});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->sim);  // real time is the default
+  // The check compares simulated runs; real-time runs are never alike.
+  EXPECT_NE(ErrorOf({"--check-determinism"}).find("add --sim"), std::string::npos);
+  // ThreadSanitizer needs threads that really run at once.
+  EXPECT_NE(ErrorOf({"--sim", "--race"}).find("--sim and --race do not mix"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace raftlab

@@ -1,0 +1,114 @@
+// Tests of harness/run/sim_child.{h,cc}: the trace file a simulated child
+// writes and the parent reads back, the comparison --check-determinism
+// prints, the halt messages, the CPU pinning.
+#include "harness/run/sim_child.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace raftlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A short simulated run with a recorded trace: one thread per name, each
+// taking one lock.
+std::unique_ptr<SimRuntime> TracedRun(uint64_t seed) {
+  auto sim = MakeChildSimRuntime(seed, 10, /*record_trace=*/true);
+  auto main = sim->spawn("main", [&] {
+    auto mu = sim->make_mutex();
+    auto a = sim->spawn("alpha", [&] { MutexLock l(*mu); });
+    auto b = sim->spawn("beta", [&] { MutexLock l(*mu); });
+    a->join();
+    b->join();
+  });
+  main->join();
+  return sim;
+}
+
+std::string WriteTrace(const SimRuntime& sim, const std::string& name) {
+  const std::string path = (fs::path(::testing::TempDir()) / name).string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  EXPECT_GE(fd, 0);
+  WriteSimTraceToFd(fd, sim, sim.points());
+  ::close(fd);
+  return path;
+}
+
+TEST(SimChildTest, ATraceReadsBackAsWrittenAndTwoRunsOfOneSeedAgree) {
+  auto one = TracedRun(5);
+  auto two = TracedRun(5);
+  auto a = ReadSimTrace(WriteTrace(*one, "one.txt"));
+  auto b = ReadSimTrace(WriteTrace(*two, "two.txt"));
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(a->points.size(), one->points());
+  EXPECT_EQ(a->names, one->thread_names());
+  EXPECT_EQ(FirstDivergence(*a, *b), "");
+}
+
+TEST(SimChildTest, TheFirstDivergenceNamesThePointOfEachRun) {
+  auto a = ReadSimTrace(WriteTrace(*TracedRun(5), "a.txt"));
+  ASSERT_TRUE(a.ok());
+  SimTrace b = *a;
+  ASSERT_GE(b.points.size(), 4u);
+  b.points[3].thread = b.points[3].thread == 2 ? 3 : 2;  // another thread took the fourth step
+  const std::string d = FirstDivergence(*a, b);
+  EXPECT_NE(d.find("parted at scheduling point #4"), std::string::npos) << d;
+  EXPECT_NE(d.find("both:"), std::string::npos) << d;
+  EXPECT_NE(d.find("first:"), std::string::npos) << d;
+  EXPECT_NE(d.find("second:"), std::string::npos) << d;
+  // One run stopping early is a divergence too.
+  SimTrace shorter = *a;
+  shorter.points.resize(2);
+  EXPECT_NE(FirstDivergence(*a, shorter).find("(ended)"), std::string::npos);
+}
+
+TEST(SimChildTest, ABrokenTraceFileIsAnError) {
+  const std::string path = (fs::path(::testing::TempDir()) / "broken.txt").string();
+  FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs("not a trace\n", f);
+  std::fclose(f);
+  EXPECT_FALSE(ReadSimTrace(path).ok());
+  EXPECT_EQ(ReadSimTrace(path + ".missing").status().code(), Status::Code::kNotFound);
+}
+
+TEST(SimChildTest, HaltMessagesSayWhatHappened) {
+  EXPECT_NE(SimHaltMessage(SimHaltKind::kTimeLimit, "", 30).find("longer than 30 seconds of simulated time"),
+            std::string::npos);
+  EXPECT_EQ(SimHaltMessage(SimHaltKind::kDeadlock, "deadlock: every thread is blocked:\n  - 'a' waits", 30)
+                .rfind("deadlock (under --sim): every thread is blocked", 0),
+            0u);
+  EXPECT_NE(SimHaltMessage(SimHaltKind::kWatchdog, "thread 'x' ran 20 s", 30).find("use only the host's"),
+            std::string::npos);
+}
+
+TEST(SimChildTest, PinningTakesAFreeCpuSlot) {
+  cpu_set_t before;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof before, &before), 0);
+  if (CPU_COUNT(&before) < 2) GTEST_SKIP() << "one CPU: nothing to choose";
+  const std::string dir = ::testing::TempDir();
+  // Run in a child process: pinning changes the whole process.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int cpu = PinToOneCpu(dir);
+    cpu_set_t now;
+    ::sched_getaffinity(0, sizeof now, &now);
+    ::_exit(cpu >= 0 && CPU_COUNT(&now) == 1 && CPU_ISSET(cpu, &now) &&
+                    fs::exists(fs::path(dir) / ("sim-cpu-" + std::to_string(cpu) + ".lock"))
+                ? 0
+                : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace raftlab
