@@ -791,7 +791,32 @@ std::unique_ptr<SimRuntime> MakeSimRuntime(const SimOptions& options) {
   return std::make_unique<SimRuntimeOwner>(options);
 }
 
+namespace {
+std::mutex g_escape_mu;
+std::function<void(const std::string&)>* g_escape_reporter = nullptr;  // leaked: set once per process
+thread_local bool tl_reporting = false;
+}  // namespace
+
+void SetSimEscapeReporter(std::function<void(const std::string& call)> reporter) {
+  std::lock_guard<std::mutex> l(g_escape_mu);
+  g_escape_reporter = new std::function<void(const std::string&)>(std::move(reporter));
+}
+
+void ReportSimEscape(const char* call) {
+  if (tl_reporting) return;  // the reporter itself slept or started a thread
+  std::function<void(const std::string&)> fn;
+  {
+    std::lock_guard<std::mutex> l(g_escape_mu);
+    if (g_escape_reporter) fn = *g_escape_reporter;
+  }
+  if (!fn) return;
+  tl_reporting = true;
+  fn(call);
+  tl_reporting = false;
+}
+
 bool OnSimulatedThread() { return tl_self != nullptr; }
+std::string SimulatedThreadName() { return tl_self != nullptr ? tl_self->name : std::string(); }
 bool InsideSimRuntimeSpawn() { return tl_in_spawn; }
 
 }  // namespace raftlab

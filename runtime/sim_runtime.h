@@ -104,7 +104,16 @@ std::unique_ptr<SimRuntime> MakeSimRuntime(const SimOptions& options);
 // Whether the calling thread was started by a SimRuntime (labtest's
 // interposers use it to refuse raw sleeps and thread creation there).
 bool OnSimulatedThread();
+// The calling simulated thread's full name ("" on any other thread).
+std::string SimulatedThreadName();
 // True inside the runtime's own spawn (its pthread_create is allowed).
 bool InsideSimRuntimeSpawn();
+
+// What labtest's interposers (harness/labtest/sim_interpose.cc) do when a
+// simulated thread calls a real sleep or starts a thread of its own: they
+// call the reporter with the call's name ("nanosleep"). The test child sets
+// it to fail the test; without one the call is only let through.
+void SetSimEscapeReporter(std::function<void(const std::string& call)> reporter);
+void ReportSimEscape(const char* call);
 
 }  // namespace raftlab

@@ -39,6 +39,9 @@ Usage: scripts/mutants.sh [options]
   --list FILE          mutant catalogue (default tests/mutants/mutants.list)
   --seed S             base seed of every labtest run (default: random, recorded)
   --timeout-scale X    passed to labtest
+  --sim                run every labtest under simulated time (labtest --sim, docs/SIM.md)
+  --seeds N            ci mode: each test tries up to N seeds (--repeat N --until-fail) before the
+                       next; the report says how many seeds the first catch needed (default 1)
   --report-only        run nothing: rebuild the report from the results already in --out
   -h, --help           this text
 Examples:
@@ -62,6 +65,8 @@ reference=1
 list="$here/tests/mutants/mutants.list"
 seed=""
 tscale=""
+sim=0
+seeds=1
 report_only=0
 while (($#)); do
   case "$1" in
@@ -79,6 +84,8 @@ while (($#)); do
     --list) list="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --timeout-scale) tscale="$2"; shift 2 ;;
+    --sim) sim=1; shift ;;
+    --seeds) seeds="$2"; shift 2 ;;
     --report-only) report_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "mutants.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -103,6 +110,9 @@ mkdir -p "$out/runs" || die "cannot create $out"
 common=(-f "$config" --color never)
 [[ -n "$seed" ]] && common+=(--seed "$seed")
 [[ -n "$tscale" ]] && common+=(--timeout-scale "$tscale")
+((sim)) && common+=(--sim)
+sweep=()
+((seeds > 1)) && sweep=(--repeat "$seeds" --until-fail)
 
 # The catalogue's tests in order, as "part name" lines, and its parts.
 "$labtest" "${common[@]}" --list > "$out/catalogue.txt" 2>&1 || {
@@ -182,7 +192,7 @@ run_mutant() {  # name kind home equivalent try
       # follow in order as usual (a first-failure run in another order).
       local base="$out/runs/$name.try" joined
       joined="$(IFS=,; echo "${todo[*]}")"
-      "$labtest" "${common[@]}" --plugin "$plugin" --part "$joined" --filter "$try" -x -j "$jobs" \
+      "$labtest" "${common[@]}" "${sweep[@]}" --plugin "$plugin" --part "$joined" --filter "$try" -x -j "$jobs" \
         --output "json:$base.json" --output-dir "$out/runs/$name-out" > "$base.txt" 2>&1
       rc=$?
       echo "json $base.json" >> "$out/runs/$name.meta"
@@ -191,7 +201,7 @@ run_mutant() {  # name kind home equivalent try
     fi
     for p in "${todo[@]}"; do
       local base="$out/runs/$name.part$p"
-      "$labtest" "${common[@]}" --plugin "$plugin" --part "$p" -x -j "$jobs" \
+      "$labtest" "${common[@]}" "${sweep[@]}" --plugin "$plugin" --part "$p" -x -j "$jobs" \
         --output "json:$base.json" --output-dir "$out/runs/$name-out" > "$base.txt" 2>&1
       rc=$?
       echo "json $base.json" >> "$out/runs/$name.meta"
@@ -263,7 +273,7 @@ meta_json() {  # name home kind equivalent -> one JSON object describing the mut
   # kernel's limit on one command-line argument (128 KiB).
   local runs_file="$out/runs/$name.runs.json"
   echo '[]' > "$runs_file"
-  ((${#jsons[@]})) && jq -s '[.[] | .tests[]? | {test, part, verdict, seed, message, reason, rerun}]' \
+  ((${#jsons[@]})) && jq -s '[.[] | .tests[]? | {test, part, verdict, seed, repetition, message, reason, rerun}]' \
     "${jsons[@]}" > "$runs_file"
   jq -n --arg name "$name" --argjson home "$2" --arg kind "$3" --argjson wall "$wall" \
     --argjson equivalent "$([[ -n "$4" ]] && echo true || echo false)" \
@@ -274,7 +284,7 @@ meta_json() {  # name home kind equivalent -> one JSON object describing the mut
     | ($runs | map(select(caught))) as $c
     | { name: $name, part: $home, kind: $kind, equivalent: $equivalent, not_run: ($status == "skipped"),
         wall_s: $wall, exit_codes: $rcs, results: $files,
-        catches: ($c | map({test, verdict, message: (.message // "" | .[0:400]), seed, rerun})),
+        catches: ($c | map({test, verdict, message: (.message // "" | .[0:400]), seed, repetition, rerun})),
         error: (if $status == "noparts" then "the catalogue has no part for it"
                 elif ($rcs | map(select(. > 1)) | length) > 0 then "labtest exit \($rcs | map(select(. > 1)) | first)"
                 elif ($runs | map(select(.verdict == "error")) | length) > 0 then "a test run ended in error"
@@ -301,7 +311,7 @@ fi
 echo "$ref_json" > "$out/runs/reference.report.json"
 awk '{printf "{\"part\":%s,\"name\":\"%s\"}\n", $1, $2}' "$out/tests.txt" | jq -s . > "$out/runs/tests.report.json"
 
-jq -n --arg mode "$mode" --argjson runs "$([[ $mode == full ]] && echo "$runs" || echo 1)" \
+jq -n --arg mode "$mode" --argjson sim "$([[ $sim == 1 ]] && echo true || echo false)" --argjson seeds "$seeds" --argjson runs "$([[ $mode == full ]] && echo "$runs" || echo 1)" \
   --arg started "$started_at" --argjson wall "$total_wall" --arg config "$config" \
   --argjson parallel "$parallel" --argjson jobs "$jobs" --arg seed "$seed" \
   --slurpfile tests_in "$out/runs/tests.report.json" --slurpfile reference_in "$out/runs/reference.report.json" \
@@ -313,13 +323,16 @@ jq -n --arg mode "$mode" --argjson runs "$([[ $mode == full ]] && echo "$runs" |
       (.catches | map(select(.test as $t | $ref_failed | index($t) | not))) as $real
       | . + { caught: (($real | length) > 0), caught_by: ($real | map(.test) | unique),
               first_catch: ($real[0] // null),
+              seeds_needed: (if ($real | length) == 0 then null
+                             else ($real[0].test as $t | $real | map(select(.test == $t) | .repetition // 0) | min + 1) end),
               discounted: (.catches | map(.test) | unique | map(select(. as $t | $ref_failed | index($t)))) }
       | del(.catches))) as $mutants
   | ($mutants | map(select((.caught | not) and (.equivalent | not))) | map(.name)) as $survivors
   | ($mutants | map(select(.equivalent and (.caught | not))) | map(.name)) as $equivalent
   | ($mutants | map(select(.error != "")) | map(.name)) as $errors
   | ($reference != null and (($reference.failed | length) > 0 or $reference.exit_code != 0)) as $ref_bad
-  | { format: "raftlab-kill-matrix", format_version: 1, mode: $mode, runs_per_test: $runs,
+  | { format: "raftlab-kill-matrix", format_version: 1, mode: $mode, sim: $sim, seeds_per_test: $seeds,
+      runs_per_test: $runs,
       started: $started, wall_s: $wall, config: $config, parallel: $parallel, jobs: $jobs,
       seed: $seed, tests: $tests, reference: $reference, mutants: $mutants,
       survivors: $survivors, equivalent_uncaught: $equivalent, errors: $errors,
@@ -342,7 +355,7 @@ jq -r '
   | ([$tests | to_entries[] | .key as $k | .value.part as $p
       | if $k > 0 and $tests[$k - 1].part != $p then "|" else "" end + (($k + 1) % 10 | tostring)]
      | join("")) as $units
-  | "kill matrix, \(.mode) mode, \(.runs_per_test) run(s) per test; started \(.started), \(.wall_s) s",
+  | "kill matrix, \(.mode) mode\(if .sim then ", simulated time (--sim)" else "" end), \(if .seeds_per_test > 1 then "up to \(.seeds_per_test) seeds" else "\(.runs_per_test) run(s)" end) per test; started \(.started), \(.wall_s) s",
     (if $mode == "ci" then "cells: X caught  . passed  - not run (first-failure mode stops early)"
      else "cells: failing runs out of \(.runs_per_test)  . none  - not run" end)
       + "  r failed, but so does the reference (no catch)",
@@ -358,10 +371,11 @@ jq -r '
     ($tests | to_entries[] | "  \(.key + 1 | tostring | " " * (3 - length) + .)  part \(.value.part)  \(.value.name)"),
     "",
     "mutants:",
-    (.mutants[] | "  \(.name | . + " " * (25 - length)) part \(.part)  "
+    .seeds_per_test as $m_seeds
+    | (.mutants[] | "  \(.name | . + " " * (25 - length)) part \(.part)  "
       + (if .error != "" then "ERROR (\(.error))  " else "" end)
       + (if .not_run then "equivalent, not run in ci mode"
-         elif .caught then "caught in \(.wall_s) s by \(.caught_by | join(", "))\n      first: \(.first_catch.test) \(.first_catch.verdict): \(.first_catch.message | gsub("\n"; " ") | .[0:160])"
+         elif .caught then "caught in \(.wall_s) s by \(.caught_by | join(", "))\(if .seeds_needed != null and $m_seeds > 1 then " (seed #\(.seeds_needed) of \(.first_catch.test))" else "" end)\n      first: \(.first_catch.test) \(.first_catch.verdict): \(.first_catch.message | gsub("\n"; " ") | .[0:160])"
          elif .equivalent then "survived, as an equivalent mutant must (\(.wall_s) s)"
          else "SURVIVED (\(.wall_s) s)" end)),
     "",

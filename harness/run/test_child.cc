@@ -438,6 +438,19 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
       ctx.Fail(SimHaltMessage(kind, why, limit_s));
       if (kind == SimHaltKind::kWatchdog) ctx.RequestStackDump("thread '" + thread + "' is stuck outside the host");
     });
+    // labtest's interposers (harness/labtest/sim_interpose.cc) report a
+    // real sleep or a thread of the plugin's own on a simulated thread.
+    SetSimEscapeReporter([&ctx](const std::string& call) {
+      const std::string name = SimulatedThreadName();
+      try {
+        ctx.Fail(fmt::format("your code called {} on thread '{}' under --sim: a simulated run must use only the "
+                             "host's threads, locks, condition variables, clock and sleep (docs/SIM.md)",
+                             call, name));
+      } catch (const TestFailed&) {
+        // On the scenario thread Fail() throws; the failure is recorded and
+        // the scenario meets it at its next check (never throw into C code).
+      }
+    });
     ctx.Event(fmt::format("simulated time: seed {}, one thread at a time (labtest --sim){}", r.seed,
                           sim_cpu >= 0 ? fmt::format(", on CPU {}", sim_cpu) : ""));
   }

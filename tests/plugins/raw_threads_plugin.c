@@ -10,6 +10,11 @@
  *   RAW_MUTEX_ONLY       the ticker is a host thread sleeping with
  *                        host->sleep_ns; only a pthread mutex (a leaf lock)
  *                        guards its counter: warned, not refused
+ *   SNEAKY_SLEEP         (with RAW_MUTEX_ONLY) promises to use only the
+ *                        host's services (flags) but sleeps with usleep found
+ *                        through dlsym, which the import scan cannot see:
+ *                        labtest's interposer must fail the run by name
+ *                        (harness/labtest/sim_interpose.cc)
  */
 #include <raftlab/raftlab.h>
 
@@ -18,6 +23,9 @@
 #include <string.h>
 #ifndef RAW_MUTEX_ONLY
 #include <time.h>
+#endif
+#ifdef SNEAKY_SLEEP
+#include <dlfcn.h>
 #endif
 
 typedef struct raw_peer {
@@ -43,7 +51,18 @@ static int tick(raw_peer *p) {
 #ifdef RAW_MUTEX_ONLY
 static void ticker_main(void *arg) {
   raw_peer *p = (raw_peer *)arg;
+#ifdef SNEAKY_SLEEP
+  int (*snooze)(unsigned) = (int (*)(unsigned))dlsym(RTLD_DEFAULT, "usleep");
+  while (!tick(p) && !p->host->killed(p->host)) {
+    if (snooze) {
+      snooze(10 * 1000);
+    } else {
+      p->host->sleep_ns(p->host, 10 * 1000 * 1000);
+    }
+  }
+#else
   while (!tick(p) && !p->host->killed(p->host)) p->host->sleep_ns(p->host, 10 * 1000 * 1000);
+#endif
 }
 #else
 static void *ticker_main(void *arg) {
@@ -156,7 +175,11 @@ static const raftlab_plugin kPlugin = {
     raw_kill,
     raw_destroy,
     raw_get_extension,
+#ifdef SNEAKY_SLEEP
+    RAFTLAB_PLUGIN_HOST_THREADS_ONLY, /* a promise it does not keep */
+#else
     0, /* flags: promises nothing */
+#endif
 };
 
 RAFTLAB_EXPORT const raftlab_plugin *raftlab_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {
