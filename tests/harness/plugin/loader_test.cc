@@ -104,7 +104,7 @@ TEST(LoaderErrors, AbiMajorMismatchNamesBothVersions) {
 
 TEST(LoaderErrors, EntryReturnsNull) {
   const std::string msg = OpenError(Plugin("null_entry"));
-  EXPECT_THAT(msg, HasSubstr("raftlab_entry(1, 0) returned NULL"));
+  EXPECT_THAT(msg, HasSubstr("raftlab_entry(1, " + std::to_string(RAFTLAB_ABI_MINOR) + ") returned NULL"));
 }
 
 TEST(LoaderErrors, StructSizeTooSmall) {
@@ -134,6 +134,20 @@ TEST(Loader, OpensAGoodPlugin) {
   EXPECT_EQ((*lib)->abi_major(), uint32_t{RAFTLAB_ABI_MAJOR});
   EXPECT_FALSE((*lib)->HasExtension(RAFTLAB_EXT_RSM));
   EXPECT_FALSE((*lib)->HasExtension(RAFTLAB_EXT_CLERK));
+}
+
+TEST(Loader, ReadsThePluginsPromisesFromItsFlags) {
+  // ok_plugin's table leaves flags at 0: no promise.
+  StatusOr<std::unique_ptr<PluginLibrary>> plain = PluginLibrary::Open(Plugin("ok_plugin"));
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ((*plain)->flags(), 0u);
+  EXPECT_FALSE((*plain)->host_threads_only());
+  // sneaky_sleep promises host threads only (and breaks it: labtest --sim's
+  // interposers catch that, tests/e2e).
+  StatusOr<std::unique_ptr<PluginLibrary>> promising = PluginLibrary::Open(Plugin("sneaky_sleep"));
+  ASSERT_TRUE(promising.ok()) << promising.status().ToString();
+  EXPECT_EQ((*promising)->flags(), uint64_t{RAFTLAB_PLUGIN_HOST_THREADS_ONLY});
+  EXPECT_TRUE((*promising)->host_threads_only());
 }
 
 TEST(Loader, EveryInstanceIsADistinctCopy) {
