@@ -2,11 +2,13 @@
 
 #include <cxxabi.h>
 #include <dlfcn.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -28,7 +30,8 @@
 
 namespace raftlab {
 
-// The plugin file as read by Open: every instance is a copy of these bytes.
+// The plugin file as read by Open, without what dlopen never reads
+// (LoadablePart): every instance is a copy of these bytes.
 struct PluginImage {
   std::string bytes;
 };
@@ -74,6 +77,40 @@ StatusOr<std::string> ReadWholeFile(const std::string& path) {
   }
   close(fd);
   return out;
+}
+
+// The part of an ELF shared object the dynamic loader maps: up to the end
+// of the last byte any program header covers. What follows (debug
+// information, often 95% of a -g build, the symbol and section tables) is
+// never read by dlopen, and every peer and restart copies the image, so the
+// copies leave it out; the section header fields are cleared so that the
+// shorter copy is still a consistent ELF file. The plugin's frames are
+// named from the original file (run/plugin_symbolizer.h), never the copy.
+// Returns the bytes unchanged when they do not parse as a 64-bit ELF.
+std::string LoadablePart(std::string bytes) {
+  if (bytes.size() < sizeof(Elf64_Ehdr)) return bytes;
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, bytes.data(), sizeof eh);
+  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM) {
+    return bytes;
+  }
+  const uint64_t table_end = eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr);
+  if (table_end > bytes.size()) return bytes;
+  uint64_t end = std::max<uint64_t>(table_end, sizeof eh);
+  for (uint16_t i = 0; i < eh.e_phnum; i++) {
+    Elf64_Phdr ph;
+    std::memcpy(&ph, bytes.data() + eh.e_phoff + uint64_t{i} * sizeof ph, sizeof ph);
+    if (ph.p_offset + ph.p_filesz > bytes.size()) return bytes;  // malformed: let dlopen say so
+    end = std::max<uint64_t>(end, ph.p_offset + ph.p_filesz);
+  }
+  if (end >= bytes.size()) return bytes;
+  bytes.resize(end);
+  eh.e_shoff = 0;
+  eh.e_shnum = 0;
+  eh.e_shstrndx = SHN_UNDEF;
+  std::memcpy(bytes.data(), &eh, sizeof eh);
+  return bytes;
 }
 
 // A new memfd holding `bytes`, or -1 with errno set. Not a hard link, a
@@ -258,7 +295,7 @@ StatusOr<std::unique_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& 
   if (!bytes.ok()) return bytes.status();
   std::unique_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->path_ = path;
-  lib->image_ = std::make_shared<const PluginImage>(PluginImage{std::move(*bytes)});
+  lib->image_ = std::make_shared<const PluginImage>(PluginImage{LoadablePart(std::move(*bytes))});
 
   StatusOr<std::unique_ptr<LoadedPlugin>> probe = lib->Instantiate();
   if (!probe.ok()) return probe.status();
@@ -300,7 +337,9 @@ StatusOr<std::unique_ptr<LoadedPlugin>> PluginLibrary::Instantiate() const {
     return s;
   };
   void* sym = dlsym(handle, RAFTLAB_ENTRY_SYMBOL);
-  if (sym == nullptr) return reject(MissingEntryError(copy, display));
+  // The explanation reads the original file: the copy has no symbol tables
+  // beyond what dlopen needs (LoadablePart).
+  if (sym == nullptr) return reject(MissingEntryError(path_, display));
   raftlab_entry_fn entry;
   static_assert(sizeof entry == sizeof sym);
   std::memcpy(&entry, &sym, sizeof entry);  // POSIX allows this object-to-function conversion

@@ -465,15 +465,26 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   });
   // The record so far, every half second: a run that dies (a crash, a kill
   // at the time limit) still leaves the parent a picture up to then.
-  std::atomic<bool> flushing{true};
+  // Stopping wakes it at once (a short simulated test must not wait out
+  // the half second).
+  std::unique_ptr<Mutex> flush_mu = real->make_mutex();
+  std::unique_ptr<CondVar> flush_cv = real->make_cond();
+  bool flushing = true;
   std::unique_ptr<Thread> flusher = real->spawn("timeline flush", [&] {
-    while (flushing.load()) {
-      for (int i = 0; i < 5 && flushing.load(); i++) real->sleep_for(std::chrono::milliseconds(100));
-      if (flushing.load()) WriteTimelineToFd(timeline_fd, ctx);
+    std::unique_lock<Mutex> l(*flush_mu);
+    while (flushing) {
+      if (!flush_cv->wait_until(*flush_mu, real->now() + std::chrono::milliseconds(500)) || !flushing) continue;
+      l.unlock();
+      WriteTimelineToFd(timeline_fd, ctx);
+      l.lock();
     }
   });
   auto stop_flushing = [&] {
-    flushing.store(false);
+    {
+      std::unique_lock<Mutex> l(*flush_mu);
+      flushing = false;
+      flush_cv->notify_all();
+    }
     flusher->join();
   };
   const Nanos grace = std::chrono::duration_cast<Nanos>(
