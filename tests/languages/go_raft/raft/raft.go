@@ -242,6 +242,10 @@ func (rf *Raft) heartbeats(term int) {
 			rf.mu.Unlock()
 			return
 		}
+		// A leader's own election timer runs from its last heartbeat: deposed
+		// (a reply with a newer term), it waits a full timeout before standing,
+		// instead of disrupting the new leader at once.
+		rf.resetElectionTimer()
 		rf.broadcast()
 		rf.mu.Unlock()
 		time.Sleep(heartbeatInterval)
