@@ -8,10 +8,12 @@ import "C"
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/cgo"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unsafe"
 )
@@ -57,24 +59,44 @@ func init() {
 	debug.SetTraceback("all")
 }
 
+var quitOnce sync.Once
+
+// dumpOnQuit makes SIGQUIT print every goroutine's stack on stderr while the
+// test goes on (a Go program would exit; a c-shared library leaves SIGQUIT
+// alone unless asked). For a hang: kill -QUIT <the test process>. Set up
+// at the first Make, so only in test processes (labtest itself only reads
+// the plugin table).
+func dumpOnQuit() {
+	quit := make(chan os.Signal, 1)
+	signal.Notify(quit, syscall.SIGQUIT)
+	go func() {
+		for range quit {
+			fmt.Fprintf(os.Stderr, "raftlab (Go): SIGQUIT; every goroutine:\n%s\n", allStacks())
+		}
+	}()
+}
+
+// allStacks is every goroutine's stack.
+func allStacks() []byte {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime_Stack(buf)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 // watchdog prints every goroutine's stack on stderr when a call from the
 // harness into Go has not returned after `after` (a deadlock in your code,
 // usually on rf.mu), once per process: the harness's own stack dump shows
 // only the Go runtime's threads, not your goroutines.
-func watchdog(what string, after time.Duration) *time.Timer {
+func watchdog(what func() string, after time.Duration) *time.Timer {
 	return time.AfterFunc(after, func() {
 		dumpOnce.Do(func() {
-			buf := make([]byte, 1<<20)
-			for {
-				n := runtime_Stack(buf)
-				if n < len(buf) {
-					buf = buf[:n]
-					break
-				}
-				buf = make([]byte, 2*len(buf))
-			}
 			fmt.Fprintf(os.Stderr, "raftlab (Go): %s has not returned after %v; every goroutine:\n%s\n",
-				what, after, buf)
+				what(), after, allStacks())
 		})
 	})
 }
@@ -85,12 +107,13 @@ const stuckAfter = 3 * time.Second
 
 //export raftlabGoMake
 func raftlabGoMake(host *C.raftlab_host, me C.int32_t, n C.int32_t) C.uintptr_t {
+	quitOnce.Do(dumpOnQuit)
 	p := newPeer(host, int(me), int(n))
 	if makeFunc == nil {
 		p.Logf(LevelError, "raftlab (Go): no Make registered (main.go must call raftlab.Register)")
 		return 0
 	}
-	defer watchdog(fmt.Sprintf("peer %d's Make()", me), stuckAfter).Stop()
+	defer watchdog(func() string { return fmt.Sprintf("peer %d's Make()", me) }, stuckAfter).Stop()
 	var inst Instance
 	func() {
 		defer func() {
@@ -102,6 +125,7 @@ func raftlabGoMake(host *C.raftlab_host, me C.int32_t, n C.int32_t) C.uintptr_t 
 		inst = makeFunc(p)
 	}()
 	if inst == nil {
+		p.close() // the harness never kills a peer it did not get: nothing may use its host
 		return 0
 	}
 	return C.uintptr_t(cgo.NewHandle(&instance{peer: p, inst: inst}))
@@ -111,7 +135,7 @@ func raftlabGoMake(host *C.raftlab_host, me C.int32_t, n C.int32_t) C.uintptr_t 
 func raftlabGoStart(h C.uintptr_t, cmd *C.uint8_t, n C.size_t, index *C.int64_t, term *C.int64_t,
 	isLeader *C.int32_t) {
 	in := lookup(h)
-	defer watchdog(fmt.Sprintf("peer %d's Start()", in.peer.me), stuckAfter).Stop()
+	defer watchdog(func() string { return fmt.Sprintf("peer %d's Start()", in.peer.me) }, stuckAfter).Stop()
 	i, t, l := in.inst.Start(C.GoBytes(unsafe.Pointer(cmd), C.int(n)))
 	*index, *term, *isLeader = C.int64_t(i), C.int64_t(t), 0
 	if l {
@@ -133,7 +157,7 @@ func raftlabGoGetState(h C.uintptr_t, term *C.int64_t, isLeader *C.int32_t) {
 func raftlabGoHandleRPC(h C.uintptr_t, method *C.char, req *C.uint8_t, n C.size_t, sink *C.raftlab_sink) C.int32_t {
 	in := lookup(h)
 	name := C.GoString(method)
-	defer watchdog(fmt.Sprintf("peer %d's RPC handler %s", in.peer.me, name), stuckAfter).Stop()
+	defer watchdog(func() string { return fmt.Sprintf("peer %d's RPC handler %s", in.peer.me, name) }, stuckAfter).Stop()
 	reply, code := in.inst.HandleRPC(name, C.GoBytes(unsafe.Pointer(req), C.int(n)))
 	if code == OK && len(reply) > 0 {
 		C.rl_sink_write(sink, bytesPtr(reply), C.size_t(len(reply)))
@@ -144,7 +168,7 @@ func raftlabGoHandleRPC(h C.uintptr_t, method *C.char, req *C.uint8_t, n C.size_
 //export raftlabGoSnapshot
 func raftlabGoSnapshot(h C.uintptr_t, index C.int64_t, snap *C.uint8_t, n C.size_t) {
 	in := lookup(h)
-	defer watchdog(fmt.Sprintf("peer %d's Snapshot(%d)", in.peer.me, index), stuckAfter).Stop()
+	defer watchdog(func() string { return fmt.Sprintf("peer %d's Snapshot(%d)", in.peer.me, index) }, stuckAfter).Stop()
 	in.inst.Snapshot(int64(index), C.GoBytes(unsafe.Pointer(snap), C.int(n)))
 }
 
@@ -158,7 +182,7 @@ func raftlabGoPersistBytes(h C.uintptr_t) C.int64_t {
 func raftlabGoKill(h C.uintptr_t) {
 	in := lookup(h)
 	in.once.Do(func() {
-		defer watchdog(fmt.Sprintf("peer %d's Kill()", in.peer.me), stuckAfter).Stop()
+		defer watchdog(func() string { return fmt.Sprintf("peer %d's Kill()", in.peer.me) }, stuckAfter).Stop()
 		// Close the gate first: from here on your goroutines see a dead
 		// network and a detached Persister, whatever Kill() does.
 		in.peer.mu.Lock()
