@@ -153,9 +153,33 @@ typedef struct raftlab_clerk raftlab_clerk;
  * directly onto OS threads, mutexes and a monotonic clock. In real-time mode
  * you may still use std::thread, std::mutex and std::chrono instead.
  *
- * After the harness kills an instance, killed() returns 1 and call(),
- * apply() and persist_save() are rejected (they return failure and are
- * reported by name as calls after kill).
+ * Modes: a plain `labtest` run (and grading, and --race) uses REAL time.
+ * The simulated runtime is opt-in: `labtest --sim`. A plugin is ready for
+ * it when it sets RAFTLAB_PLUGIN_HOST_THREADS_ONLY (below) and passes the
+ * import scan that --sim runs before any test (see that flag).
+ *
+ * Killing an instance (a Raft peer, an rsm or KV server), in this order:
+ *   1. killed() starts returning 1; sleep_ns() wakes up at once; apply()
+ *      returns RAFTLAB_ERR_KILLED, even one already blocked in it.
+ *   2. The instance's network ends are cut. A call() already blocked inside
+ *      the host returns 0 within about 100 ms (labrpc's death poll, plus
+ *      scheduling), whatever it was waiting for: a reply, a dead peer's
+ *      failure delay (otherwise up to 7 s), or a reply held back by long
+ *      reordering (otherwise up to 2.2 s). In --sim this is 100 ms of
+ *      virtual time.
+ *   3. The plugin's kill() is called; it has 5 s (times --timeout-scale) to
+ *      stop and join every thread, so threads blocked in call() get out in
+ *      time. Do not add RPC timeouts of your own for this.
+ * From step 1 on, call() returns 0 at once, apply() RAFTLAB_ERR_KILLED,
+ * persist_save() saves nothing, and thread_start() returns NULL.
+ *   Such a rejected call made between step 1 and kill() returning is NOT a
+ *   failure: a thread that checked killed() just before step 1 makes it,
+ *   and no correct plugin can avoid that race. The harness notes it in the
+ *   run's events ("... after kill (rejected; during kill(), so not counted
+ *   as an error)"). The same call once kill() has returned fails the test:
+ *   it comes from a thread kill() did not join (a zombie). Each is reported
+ *   once per function name.
+ * A clerk has no kill(); see raftlab_clerk_ext for how it is stopped.
  */
 typedef struct raftlab_host {
   uint32_t struct_size; /* sizeof(raftlab_host) at the harness's version */
@@ -175,13 +199,26 @@ typedef struct raftlab_host {
    * The method part is yours: name your RPCs as you like ("Raft.Vote" works
    * as well as "Raft.RequestVote"); the harness passes it to handle_rpc
    * untouched, counts every RPC whatever its name, and no test looks at it.
+   *   Rationale: the count and byte tests (3B-count, 3B-rpc-bytes, ...) use
+   *   totals per run and per server, the timeline counts RPCs per pair of
+   *   peers, and the late-duplicate tests replay recorded requests under the
+   *   name they were sent with; none asks for "Raft.RequestVote",
+   *   "Raft.AppendEntries" or "Raft.InstallSnapshot". A variant of the
+   *   reference that names them Raft.Vote, Raft.Append and
+   *   Raft.TakeSnapshot passes every graded test. What does fail is a name
+   *   the receiving handle_rpc does not know: it returns
+   *   RAFTLAB_ERR_UNKNOWN_METHOD, call() returns 0, and the test fails with
+   *   "unknown RPC method 'Raft.X' on server server-N" (an unknown service:
+   *   "unknown RPC service").
    * req is borrowed for the call. On success the reply
    * bytes are written to *reply and 1 is returned. Returns 0 when the
    * request or the reply was lost, the peer is dead, partitioned away or
    * disconnected: then nothing was written. May block up to about 7 s (a
    * partitioned peer answers late, like MIT's labrpc), so never hold a lock
    * across it and never call it from a function the harness calls (start,
-   * get_state, handle_rpc). Returns 1 only if the handler ran AND its reply
+   * get_state, handle_rpc). Once this instance is killed, a blocked call
+   * returns 0 within about 100 ms (see "Killing an instance" above).
+   * Returns 1 only if the handler ran AND its reply
    * came back. Do not add timeouts of your own. [any-thread]
    * [after-make, before-kill]
    */
@@ -364,7 +401,10 @@ typedef struct raftlab_plugin {
    * Stops the peer: must stop and JOIN every thread it started, then
    * return. The harness waits a bounded time (default 5 s) and reports a
    * peer that does not return, or whose threads keep running, as a zombie.
-   * host->killed() already returns 1 when kill() is called.
+   * host->killed() already returns 1 when kill() is called, and host->call()
+   * calls still blocked return 0 within about 100 ms; a call, apply or
+   * persist_save your threads make until kill() returns is rejected but not
+   * counted as an error (see "Killing an instance" at raftlab_host).
    * [harness-thread] [once, after-make]
    */
   void (*kill)(raftlab_raft *raft);
@@ -396,6 +436,18 @@ typedef struct raftlab_plugin {
  * simulated runtime, where every failure replays exactly from its seed.
  * The C++ skeleton and the reference set it; labtest --sim also checks the
  * plugin's imported symbols before it trusts the bit.
+ *   How to know your plugin is simulation-ready: set this bit (in C++,
+ *   `static constexpr uint64_t kPluginFlags =
+ *   RAFTLAB_PLUGIN_HOST_THREADS_ONLY;` in your Raft class, as the skeleton
+ *   does) and run `labtest --sim`. Before any test it reads the plugin's
+ *   imported (undefined dynamic) symbols, as `nm -D --undefined-only` shows
+ *   them. Thread creation (pthread_create, std::thread), sleeps (nanosleep,
+ *   usleep, std::this_thread::sleep_for), clocks (clock_gettime, time,
+ *   std::chrono's clocks) and waits of its own (pthread_cond_*wait,
+ *   std::condition_variable, semaphores, select/poll) make it refuse the
+ *   plugin with one line naming those symbols and exit 2. Raw locks
+ *   (pthread_mutex_lock, i.e. std::mutex) and joins of raw threads only
+ *   warn. A plain `labtest` run, in real time, checks none of this.
  */
 #define RAFTLAB_PLUGIN_HOST_THREADS_ONLY (UINT64_C(1) << 0)
 
@@ -511,7 +563,10 @@ typedef struct raftlab_kvserver_ext {
  *   when its servers are shut down) by making host->killed() return 1, after
  *   which host->call() fails at once. get() and put() must then return
  *   promptly (RAFTLAB_ERR_KILLED); a clerk that keeps retrying is reported as
- *   stuck. Check host->killed() in every retry loop.
+ *   stuck. Check host->killed() in every retry loop. A call already in
+ *   flight is not cut short: it returns when the server answers or the
+ *   network gives up (within 100 ms for an unreachable server: the KV tests
+ *   run without long delays); the clerk has 5 s in all.
  */
 typedef struct raftlab_clerk_ext {
   uint32_t struct_size;
