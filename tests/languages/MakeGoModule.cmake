@@ -21,6 +21,9 @@ if(NOT _overlay)
 endif()
 foreach(f ${_overlay})
   get_filename_component(_dir ${OUT}/${f} DIRECTORY)
+  # Removed first: file(COPY) skips a file whose copy has the same time
+  # stamp, and a checkout can give both raft.go files the same one.
+  file(REMOVE ${OUT}/${f})
   file(COPY ${OVERLAY}/${f} DESTINATION ${_dir})
 endforeach()
 foreach(p ${PATCHES})
