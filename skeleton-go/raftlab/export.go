@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/cgo"
 	"runtime/debug"
 	"strings"
@@ -80,7 +81,7 @@ func dumpOnQuit() {
 func allStacks() []byte {
 	buf := make([]byte, 1<<20)
 	for {
-		n := runtime_Stack(buf)
+		n := runtime.Stack(buf, true)
 		if n < len(buf) {
 			return buf[:n]
 		}
