@@ -87,7 +87,10 @@ A SUBMISSION is either
     pointing at this tree's include/ (libraft.so, else the first .so built), or
   - a source folder laid out like skeleton-rust/ (a Cargo.toml at its root,
     and no CMakeLists.txt): built with `cargo build --release --offline`,
-    the target folder in the scratch folder (libraft.so, else the first .so).
+    the target folder in the scratch folder (libraft.so, else the first .so), or
+  - a source folder laid out like skeleton-go/ (a go.mod at its root, and no
+    CMakeLists.txt or Cargo.toml): built with `go build -buildmode=c-shared`
+    offline (GOPROXY=off, standard library only), caches in the scratch folder.
     A build failure, or a build running over 15 minutes, is that student's
     result (score 0, reason "build failed"); the output is kept in build.log.
 The student's name is the file name without .so, or the folder name.
@@ -521,8 +524,8 @@ else
   for sub in ${SUBMISSIONS[@]+"${SUBMISSIONS[@]}"}; do
     sub="${sub%/}"
     if [[ -d "$sub" ]]; then
-      [[ -f "$sub/CMakeLists.txt" || -f "$sub/Cargo.toml" ]] ||
-        die_usage "'$sub' is a folder without CMakeLists.txt or Cargo.toml (expected a layout like skeleton/ or skeleton-rust/)"
+      [[ -f "$sub/CMakeLists.txt" || -f "$sub/Cargo.toml" || -f "$sub/go.mod" ]] ||
+        die_usage "'$sub' is a folder without CMakeLists.txt, Cargo.toml or go.mod (expected a layout like skeleton/, skeleton-rust/ or skeleton-go/)"
       name="$(basename "$sub")"
     elif [[ -f "$sub" ]]; then
       name="$(basename "$sub")"
@@ -788,6 +791,9 @@ sandboxed_build() {  # bdir command...
 # cargo for Rust submissions: on PATH, else rustup's default place.
 CARGO="$(command -v cargo || true)"
 if [[ -z "$CARGO" && -x "${HOME:-/root}/.cargo/bin/cargo" ]]; then CARGO="${HOME:-/root}/.cargo/bin/cargo"; fi
+# go for Go submissions: on PATH, else the upstream tarball's place.
+GO="$(command -v go || true)"
+if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
 
 # Writes DONE (finished) or ERROR (not finished: retried next time) last.
 finish() {  # dir outcome reason labtest_exit
@@ -833,6 +839,20 @@ grade_one() {
       { sandboxed_build "$bdir" cmake -S "$sub" -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
           "-DRAFTLAB_INCLUDE_DIR=$ROOT/include" &&
         sandboxed_build "$bdir" cmake --build "$bdir" -j "$JOBS_PER_STUDENT"; } > "$dir/build.log" 2>&1 && built=1
+    elif [[ -f "$sub/go.mod" && ! -f "$sub/Cargo.toml" ]]; then
+      if [[ -z "$GO" ]]; then
+        echo "$PROG: go not found (bash scripts/setup.sh installs golang-go): cannot build a Go submission" \
+          > "$dir/build.log"
+      else
+        # skeleton-go/: the layer travels inside the folder; no network
+        # (GOPROXY=off, and the sandbox's empty network namespace); the
+        # caches and go's temporary files in the scratch folder.
+        sandboxed_build "$bdir" env -C "$sub" GOPROXY=off GOFLAGS=-buildvcs=false GOWORK=off GO111MODULE=on \
+          CGO_ENABLED=1 GOTELEMETRY=off GOCACHE="$bdir/gocache" GOPATH="$bdir/gopath" GOTMPDIR="$bdir/tmp" \
+          "$GO" build -p "$JOBS_PER_STUDENT" -buildmode=c-shared -o "$bdir/libraft.so" . \
+          > "$dir/build.log" 2>&1 && built=1
+        depth=1
+      fi
     elif [[ -z "$CARGO" ]]; then
       echo "$PROG: cargo not found (bash scripts/setup.sh installs it): cannot build a Rust submission" \
         > "$dir/build.log"

@@ -9,7 +9,7 @@
 # In the tarball (one top folder, raftlab-handout/): the top CMake files,
 # README.md, runtime/, labrpc/, harness/ (labtest's sources), include/ (the
 # ABI headers), config/ (the catalogue and baseline), skeleton/,
-# skeleton-rust/, docs/ and scripts/. Left out, on purpose:
+# skeleton-rust/, skeleton-go/, docs/ and scripts/. Left out, on purpose:
 #   reference/  the reference Raft: the answer to the lab. Without it the top
 #               CMakeLists skips the folder and labtest embeds no reference
 #               (harness/plugin/EmbedPlugin.cmake makes a stub), so `labtest` asks
@@ -24,7 +24,7 @@
 
 set(_raftlab_handout_items
   CMakeLists.txt CMakePresets.json README.md .gitignore
-  runtime labrpc harness include config skeleton skeleton-rust docs scripts)
+  runtime labrpc harness include config skeleton skeleton-rust skeleton-go docs scripts)
 
 if(CMAKE_SCRIPT_MODE_FILE)
   if(NOT RAFTLAB_SOURCE OR NOT RAFTLAB_HANDOUT)
@@ -40,6 +40,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
       file(COPY ${RAFTLAB_SOURCE}/${item} DESTINATION ${_stage}/raftlab-handout
         PATTERN "build" EXCLUDE PATTERN "build-*" EXCLUDE PATTERN "labtest-out" EXCLUDE
         PATTERN "target" EXCLUDE
+        PATTERN "libraft.so" EXCLUDE PATTERN "libraft.h" EXCLUDE
         PATTERN "*~" EXCLUDE PATTERN ".*.swp" EXCLUDE)
     endif()
   endforeach()

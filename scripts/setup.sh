@@ -35,6 +35,12 @@ if [ "$main_only" -eq 0 ]; then
   if ! command -v cargo > /dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
     packages+=(cargo rustc)
   fi
+  # Go plugins (skeleton-go/, tests/languages/go_raft): Debian's golang-go
+  # (Go 1.19; standard library only, built offline), only when no go is
+  # present at all (a go on PATH or in /usr/local/go/bin is used as it is).
+  if ! command -v go > /dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+    packages+=(golang-go)
+  fi
 fi
 
 missing=()

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <vector>
 
 #include "harness/plugin/copy_registry.h"
@@ -240,13 +241,45 @@ Status ValidateTable(const raftlab_plugin* p, const std::string& display) {
   return Status::Ok();
 }
 
+// raftlab_plugin.flags, or 0 for a table that ends before it (ABI 1.0).
+uint64_t TableFlags(const raftlab_plugin* api) {
+  return api->struct_size >= offsetof(raftlab_plugin, flags) + sizeof(uint64_t) ? api->flags : 0;
+}
+
+// The LOAD_ONCE images of this process, keyed by the file's bytes (see
+// loader.h). Entries are never removed: such an image is never unloaded.
+struct LoadOnceImage {
+  std::shared_ptr<const PluginImage> bytes;
+  std::shared_ptr<const LoadedPlugin> image;
+};
+
+std::mutex& OpenMutex() {
+  static std::mutex* mu = new std::mutex;  // leaked: no destruction order problem at exit
+  return *mu;
+}
+
+std::vector<LoadOnceImage>& LoadOnceImages() {
+  static auto* images = new std::vector<LoadOnceImage>;  // guarded by OpenMutex()
+  return *images;
+}
+
 }  // namespace
+
+LoadedPlugin::LoadedPlugin(std::shared_ptr<const LoadedPlugin> of)
+    : shared_(std::move(of)),
+      image_(shared_->image_),
+      memfd_(shared_->memfd_),
+      copy_path_(shared_->copy_path_),
+      handle_(shared_->handle_),
+      api_(shared_->api_),
+      keep_loaded_(true) {}
 
 LoadedPlugin::LoadedPlugin(std::shared_ptr<const PluginImage> image, int memfd, std::string copy_path,
                            void* handle, const raftlab_plugin* api)
     : image_(std::move(image)), memfd_(memfd), copy_path_(std::move(copy_path)), handle_(handle), api_(api) {}
 
 LoadedPlugin::~LoadedPlugin() {
+  if (shared_) return;  // a view: the image belongs to the process (LOAD_ONCE)
 #ifdef RAFTLAB_UNDER_SANITIZER
   keep_loaded_ = true;  // keep plugin frames symbolised in sanitizer reports
 #endif
@@ -297,22 +330,49 @@ StatusOr<std::unique_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& 
   lib->path_ = path;
   lib->image_ = std::make_shared<const PluginImage>(PluginImage{LoadablePart(std::move(*bytes))});
 
-  StatusOr<std::unique_ptr<LoadedPlugin>> probe = lib->Instantiate();
-  if (!probe.ok()) return probe.status();
-  lib->probe_ = std::move(*probe);
+  {
+    // Held across the probe's dlopen and raftlab_entry (plugin code, which
+    // must not block): two Opens of one LOAD_ONCE file at once would
+    // otherwise both load it, and a second Go runtime in one process is
+    // fatal. Opens are rare (once per process in labtest).
+    std::lock_guard<std::mutex> lock(OpenMutex());
+    for (const LoadOnceImage& once : LoadOnceImages()) {
+      if (once.bytes->bytes == lib->image_->bytes) {
+        lib->image_ = once.bytes;
+        lib->probe_ = once.image;
+        break;
+      }
+    }
+    if (!lib->probe_) {
+      StatusOr<std::unique_ptr<LoadedPlugin>> probe = lib->LoadCopy();
+      if (!probe.ok()) return probe.status();
+      if ((TableFlags((*probe)->api()) & RAFTLAB_PLUGIN_LOAD_ONCE) != 0) {
+        (*probe)->KeepLoaded();  // never unloaded: its runtime cannot be
+        lib->probe_ = std::move(*probe);
+        LoadOnceImages().push_back({lib->image_, lib->probe_});
+      } else {
+        lib->probe_ = std::move(*probe);
+      }
+    }
+  }
   const raftlab_plugin* api = lib->probe_->api();
   lib->name_ = api->name ? api->name : "(unnamed plugin)";
   lib->version_ = api->version ? api->version : "(no version)";
   lib->abi_major_ = api->abi_major;
   lib->abi_minor_ = api->abi_minor;
-  if (api->struct_size >= offsetof(raftlab_plugin, flags) + sizeof(uint64_t)) lib->flags_ = api->flags;
+  lib->flags_ = TableFlags(api);
   return lib;
 }
 
 PluginLibrary::~PluginLibrary() = default;
 
-// Copies the snapshot into a fresh memfd, dlopens it and validates its table.
 StatusOr<std::unique_ptr<LoadedPlugin>> PluginLibrary::Instantiate() const {
+  if (load_once()) return std::unique_ptr<LoadedPlugin>(new LoadedPlugin(probe_));
+  return LoadCopy();
+}
+
+// Copies the snapshot into a fresh memfd, dlopens it and validates its table.
+StatusOr<std::unique_ptr<LoadedPlugin>> PluginLibrary::LoadCopy() const {
   const std::string& display = path_;
   const int fd = MakeMemfdCopy(image_->bytes, BaseName(display));
   if (fd < 0) {

@@ -28,7 +28,19 @@
 // -fvisibility=hidden or -fno-gnu-unique; the skeleton does the former and
 // the lint (harness/plugin/lint.h) warns about the rest.
 //
+// One image per process (RAFTLAB_PLUGIN_LOAD_ONCE, ABI 1.1): a plugin whose
+// table sets that flag (a Go c-shared library: one Go runtime per process)
+// is loaded ONCE. The probe copy Open makes is then the image: Instantiate
+// returns views of it (same handle, same table, same memfd), every peer and
+// every restart runs on it, and isolation between peers is the plugin's
+// duty. That image is never dlclosed (a Go runtime cannot be unloaded), and
+// it is kept in a process-wide registry keyed by the file's bytes, so a
+// second Open of the same bytes in this process (a test binary, a second
+// PluginLibrary) reuses it instead of starting a second runtime. The flag is
+// read only after the first dlopen, so that one load is the probe.
+//
 // dlclose policy: a LoadedPlugin dlcloses its handle on destruction, UNLESS
+//   - it is a view of a LOAD_ONCE image (the image stays loaded); or
 //   - KeepLoaded() was called: the fixture calls it when a peer's kill() did
 //     not return or left threads running (a zombie); unmapping code those
 //     threads still execute would crash the harness with a misleading
@@ -77,19 +89,25 @@ class LoadedPlugin {
   // get_extension at all).
   const void* GetExtension(const std::string& id) const;
   // The path this copy was dlopened from: "/proc/self/fd/<N>", unique among
-  // the copies alive in this process. Stack dumps show the mapping as
+  // the copies alive in this process (a view of a LOAD_ONCE image has its
+  // image's path and memfd). Stack dumps show the mapping as
   // "/memfd:raftlab:<file name> (deleted)".
   const std::string& copy_path() const { return copy_path_; }
   // The memfd holding this copy's bytes (owned).
   int memfd() const { return memfd_; }
   // Never dlclose this copy (see the dlclose policy above).
   void KeepLoaded() { keep_loaded_ = true; }
+  // True for a view of a LOAD_ONCE image (shared with every other instance).
+  bool shared_image() const { return shared_ != nullptr; }
 
  private:
   friend class PluginLibrary;
   LoadedPlugin(std::shared_ptr<const PluginImage> image, int memfd, std::string copy_path, void* handle,
                const raftlab_plugin* api);
+  // A view of the LOAD_ONCE image `of` (which it keeps alive).
+  explicit LoadedPlugin(std::shared_ptr<const LoadedPlugin> of);
 
+  std::shared_ptr<const LoadedPlugin> shared_;  // the image a view stands for, else null
   std::shared_ptr<const PluginImage> image_;
   int memfd_;
   std::string copy_path_;
@@ -109,7 +127,8 @@ class PluginLibrary {
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
   // Loads a fresh private copy: one per peer and per restart. Fails (rarely:
-  // out of memory or file descriptors) with a PluginLoad status.
+  // out of memory or file descriptors) with a PluginLoad status. For a
+  // LOAD_ONCE plugin: a view of the one image instead (never fails).
   StatusOr<std::unique_ptr<LoadedPlugin>> Instantiate() const;
 
   const std::string& path() const { return path_; }        // as given to Open
@@ -121,6 +140,8 @@ class PluginLibrary {
   // before ABI 1.1, whose table ends before the field.
   uint64_t flags() const { return flags_; }
   bool host_threads_only() const { return (flags_ & RAFTLAB_PLUGIN_HOST_THREADS_ONLY) != 0; }
+  // RAFTLAB_PLUGIN_LOAD_ONCE: every instance shares one image (see above).
+  bool load_once() const { return (flags_ & RAFTLAB_PLUGIN_LOAD_ONCE) != 0; }
   // Whether get_extension(id) returns non-NULL (asked of a probe copy).
   bool HasExtension(std::string_view id) const;
 
@@ -133,8 +154,13 @@ class PluginLibrary {
   uint32_t abi_major_ = 0;
   uint32_t abi_minor_ = 0;
   uint64_t flags_ = 0;
+  // A fresh private copy of image_ (dlopen + table checks).
+  StatusOr<std::unique_ptr<LoadedPlugin>> LoadCopy() const;
+
   std::shared_ptr<const PluginImage> image_;  // the snapshot every instance copies
-  std::unique_ptr<LoadedPlugin> probe_;  // a private copy used for queries only
+  // A private copy used for queries only; for a LOAD_ONCE plugin, the one
+  // image every instance is a view of (also held by the process registry).
+  std::shared_ptr<const LoadedPlugin> probe_;
 };
 
 }  // namespace raftlab

@@ -178,7 +178,11 @@ Status InstallForbiddenReporter(int report_fd, int echo_fd, const std::vector<Tr
 
   struct sigaction sa {};
   sa.sa_sigaction = &OnSigsys;
-  sa.sa_flags = SA_SIGINFO;
+  // SA_ONSTACK: a Go plugin's runtime re-installs every inherited handler
+  // that lacks it (its threads run on small stacks and take signals on an
+  // alternate one), and re-installing SIGSYS's is itself forbidden. Threads
+  // without an alternate stack take the signal on their own stack as before.
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
   if (::sigaction(SIGSYS, &sa, nullptr) != 0) {
     return Status::Internal(fmt::format("sigaction(SIGSYS) failed: {}", std::strerror(errno)));

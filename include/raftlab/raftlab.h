@@ -40,6 +40,9 @@
  *   templates as STB_GNU_UNIQUE symbols, which the dynamic loader merges
  *   process-wide, even across copies. Build with -fvisibility=hidden (the
  *   skeleton does) or -fno-gnu-unique so that they stay private.
+ *   Exception: a plugin that sets RAFTLAB_PLUGIN_LOAD_ONCE (a Go plugin) is
+ *   loaded once per process, and all its peers share that one image; it
+ *   must keep each peer's state in that peer's own objects.
  *
  * Errors never cross the boundary as C++ exceptions: the convenience layer's
  * glue catches everything and reports RAFTLAB_ERR_INTERNAL.

@@ -3,6 +3,8 @@
  * increments it and get_state() reports it as the term, so a test can see
  * whether two instances share the variable (same copy of the .so) or not
  * (distinct copies). No threads; never elects.
+ * Built a second time with GC_LOAD_ONCE as load_once.so, whose table sets
+ * RAFTLAB_PLUGIN_LOAD_ONCE: then every instance shares the one image.
  */
 #include <raftlab/raftlab.h>
 
@@ -60,9 +62,20 @@ static void gc_kill(raftlab_raft *raft) { (void)raft; }
 static void gc_destroy(raftlab_raft *raft) { free(raft); }
 
 static const raftlab_plugin kPlugin = {
-    sizeof(raftlab_plugin), RAFTLAB_ABI_MAJOR, RAFTLAB_ABI_MINOR, 0, "global_counter", "1.0",
+    sizeof(raftlab_plugin), RAFTLAB_ABI_MAJOR, RAFTLAB_ABI_MINOR, 0,
+#ifdef GC_LOAD_ONCE
+    "load_once",
+#else
+    "global_counter",
+#endif
+    "1.0",
     gc_make, gc_start, gc_get_state, gc_handle_rpc, gc_snapshot, gc_persist_bytes, gc_kill, gc_destroy,
     NULL, /* no extensions */
+#ifdef GC_LOAD_ONCE
+    RAFTLAB_PLUGIN_LOAD_ONCE,
+#else
+    0,
+#endif
 };
 
 RAFTLAB_EXPORT const raftlab_plugin *raftlab_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {

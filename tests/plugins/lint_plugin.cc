@@ -6,8 +6,8 @@
 //   LINT_UNIQUE    an inline function with a static local (a Meyers-style
 //                  counter): g++ emits it as STB_GNU_UNIQUE, so every copy of
 //                  the library shares ONE counter
-//   LINT_WRITABLE  an exported writable global (and a const table, which the
-//                  lint must NOT report)
+//   LINT_WRITABLE  an exported writable global (and a const table and a
+//                  cgo runtime global, which the lint must NOT report)
 //
 // make() bumps a file-static counter (separate per copy) and the shared
 // counter; get_state() reports them as (term, is_leader) so a test can see
@@ -34,6 +34,11 @@ inline int SharedCounterValue() { return 0; }
 int64_t raftlab_lint_writable_global = 0;           // exported, writable: reported
 extern const int64_t raftlab_lint_const_table[4];   // exported, read-only: not reported
 const int64_t raftlab_lint_const_table[4] = {1, 2, 3, 4};
+// What cgo's runtime exports from every Go plugin (x_cgo_inittls and the
+// like): writable, but not the student's state, so NOT reported.
+extern "C" {
+void* x_cgo_inittls = nullptr;
+}
 #endif
 
 namespace {

@@ -104,7 +104,8 @@ TEST(LoaderErrors, AbiMajorMismatchNamesBothVersions) {
 
 TEST(LoaderErrors, EntryReturnsNull) {
   const std::string msg = OpenError(Plugin("null_entry"));
-  EXPECT_THAT(msg, HasSubstr("raftlab_entry(1, " + std::to_string(RAFTLAB_ABI_MINOR) + ") returned NULL"));
+  EXPECT_THAT(msg, HasSubstr("raftlab_entry(" + std::to_string(RAFTLAB_ABI_MAJOR) + ", " +
+                            std::to_string(RAFTLAB_ABI_MINOR) + ") returned NULL"));
 }
 
 TEST(LoaderErrors, StructSizeTooSmall) {
@@ -293,6 +294,72 @@ TEST(Loader, CopiesOfAPluginWithUniqueSymbolsStillGetFreshGlobals) {
       (*copy)->api()->destroy(r);
     }
   }
+}
+
+// term of a fresh instance made on `copy` (load_once / global_counter
+// report their global counter of makes as the term).
+int64_t MakeAndReadCounter(const LoadedPlugin& copy) {
+  raftlab_raft* r = copy.api()->make(nullptr, 0, 1);
+  int64_t term = -1;
+  int32_t leader = -1;
+  copy.api()->get_state(r, &term, &leader);
+  copy.api()->kill(r);
+  copy.api()->destroy(r);
+  return term;
+}
+
+// RAFTLAB_PLUGIN_LOAD_ONCE (a Go plugin: one runtime per process): every
+// instance is the one image, loaded once, never unloaded, and a second Open
+// of the same bytes in this process reuses it. load_once.so is
+// global_counter.c with that flag: its counter of makes is the evidence.
+TEST(LoaderLoadOnce, EveryInstanceSharesTheOneImage) {
+  StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("load_once"));
+  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+  EXPECT_TRUE((*lib)->load_once());
+  EXPECT_FALSE((*lib)->host_threads_only());
+  EXPECT_EQ((*lib)->flags(), RAFTLAB_PLUGIN_LOAD_ONCE);
+  EXPECT_EQ((*lib)->name(), "load_once");
+  EXPECT_EQ(OpenCopiesOf("load_once.so"), 1) << "the probe is the image";
+  StatusOr<std::unique_ptr<LoadedPlugin>> a = (*lib)->Instantiate();
+  StatusOr<std::unique_ptr<LoadedPlugin>> b = (*lib)->Instantiate();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE((*a)->shared_image());
+  EXPECT_EQ((*a)->api(), (*b)->api()) << "one mapping: one table";
+  EXPECT_EQ((*a)->copy_path(), (*b)->copy_path());
+  EXPECT_EQ(OpenCopiesOf("load_once.so"), 1) << "no copy per instance";
+  const int64_t first = MakeAndReadCounter(**a);
+  EXPECT_EQ(MakeAndReadCounter(**b), first + 1) << "peers of a LOAD_ONCE plugin share its globals";
+  // A restart (a view destroyed, a new one made) does not unload the image.
+  a->reset();
+  b->reset();
+  StatusOr<std::unique_ptr<LoadedPlugin>> c = (*lib)->Instantiate();
+  ASSERT_TRUE(c.ok());
+  (*c)->KeepLoaded();  // a zombie's view: harmless
+  EXPECT_EQ(MakeAndReadCounter(**c), first + 2) << "the image was unloaded and loaded again";
+  c->reset();
+  // Neither the library's end nor a second Open loads a second image.
+  lib->reset();
+  EXPECT_EQ(OpenCopiesOf("load_once.so"), 1) << "a LOAD_ONCE image is never unloaded";
+  StatusOr<std::unique_ptr<PluginLibrary>> again = PluginLibrary::Open(Plugin("load_once"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(OpenCopiesOf("load_once.so"), 1) << "a second Open of the same bytes must reuse the image";
+  StatusOr<std::unique_ptr<LoadedPlugin>> d = (*again)->Instantiate();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(MakeAndReadCounter(**d), first + 3);
+}
+
+// The control: the same source without the flag gets a copy per instance.
+TEST(LoaderLoadOnce, WithoutTheFlagEveryInstanceIsACopy) {
+  StatusOr<std::unique_ptr<PluginLibrary>> lib = PluginLibrary::Open(Plugin("global_counter"));
+  ASSERT_TRUE(lib.ok()) << lib.status().ToString();
+  EXPECT_FALSE((*lib)->load_once());
+  StatusOr<std::unique_ptr<LoadedPlugin>> a = (*lib)->Instantiate();
+  StatusOr<std::unique_ptr<LoadedPlugin>> b = (*lib)->Instantiate();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_FALSE((*a)->shared_image());
+  EXPECT_NE((*a)->api(), (*b)->api());
+  EXPECT_EQ(MakeAndReadCounter(**a), 1);
+  EXPECT_EQ(MakeAndReadCounter(**b), 1);
 }
 
 TEST(ElfCheck, AcceptsAHostSharedObject) {

@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# rust_labtest.sh: runs labtest on a Rust plugin and checks the outcome
-# (tests/languages/CMakeLists.txt).
+# plugin_labtest.sh: runs labtest on a plugin written in another language
+# and checks the outcome (tests/languages/CMakeLists.txt).
 #
-# Usage: rust_labtest.sh LABTEST PLUGIN OUTDIR pass|fail MESSAGE -- LABTEST_ARGS...
+# Usage: plugin_labtest.sh LANGUAGE LABTEST PLUGIN OUTDIR pass|fail MESSAGE -- LABTEST_ARGS...
 #   pass: labtest must exit 0 (every selected test passed);
 #   fail: labtest must exit 1 and print MESSAGE (a failure's reason).
-# In both cases the header line must name the plugin's language as Rust
-# (labtest's language detection), and MESSAGE may be "" for pass.
+# In both cases the header line must name the plugin's language as LANGUAGE
+# (Rust, Go: labtest's language detection), and MESSAGE may be "" for pass.
 set -uo pipefail
-LABTEST="$1" PLUGIN="$2" OUT="$3" EXPECT="$4" MESSAGE="$5"
-shift 5
+LANGUAGE="$1" LABTEST="$2" PLUGIN="$3" OUT="$4" EXPECT="$5" MESSAGE="$6"
+shift 6
 [[ "${1:-}" == "--" ]] && shift
 fail() { echo "FAIL: $*" >&2; exit 1; }
-[[ -f "$PLUGIN" ]] || fail "no plugin at $PLUGIN (the cargo build target did not run?)"
+[[ -f "$PLUGIN" ]] || fail "no plugin at $PLUGIN (its build target did not run?)"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 rc=0
 "$LABTEST" --plugin "$PLUGIN" --output-dir "$OUT/labtest-out" --color=never "$@" > "$OUT/labtest.txt" 2>&1 || rc=$?
 cat "$OUT/labtest.txt"
-grep -q '^labtest: plugin .*Rust' "$OUT/labtest.txt" || fail "the header line does not name the plugin's language as Rust"
+grep -q "^labtest: plugin .*, $LANGUAGE)\$" "$OUT/labtest.txt" ||
+  fail "the header line does not name the plugin's language as $LANGUAGE"
 case "$EXPECT" in
   pass) [[ "$rc" -eq 0 ]] || fail "labtest exited with $rc, expected 0 (every test passes)" ;;
   fail)
