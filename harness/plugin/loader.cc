@@ -15,6 +15,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "harness/plugin/copy_registry.h"
@@ -88,25 +89,33 @@ StatusOr<std::string> ReadWholeFile(const std::string& path) {
 // shorter copy is still a consistent ELF file. The plugin's frames are
 // named from the original file (run/plugin_symbolizer.h), never the copy.
 // Returns the bytes unchanged when they do not parse as a 64-bit ELF.
-std::string LoadablePart(std::string bytes) {
-  if (bytes.size() < sizeof(Elf64_Ehdr)) return bytes;
+// The file length LoadablePart keeps, or 0 to keep everything.
+size_t LoadableLength(std::string_view image) {
   Elf64_Ehdr eh;
-  std::memcpy(&eh, bytes.data(), sizeof eh);
+  if (image.size() < sizeof eh) return 0;
+  std::memcpy(&eh, image.data(), sizeof eh);
   if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
       eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM) {
-    return bytes;
+    return 0;
   }
   const uint64_t table_end = eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr);
-  if (table_end > bytes.size()) return bytes;
+  if (table_end > image.size()) return 0;
   uint64_t end = std::max<uint64_t>(table_end, sizeof eh);
   for (uint16_t i = 0; i < eh.e_phnum; i++) {
     Elf64_Phdr ph;
-    std::memcpy(&ph, bytes.data() + eh.e_phoff + uint64_t{i} * sizeof ph, sizeof ph);
-    if (ph.p_offset + ph.p_filesz > bytes.size()) return bytes;  // malformed: let dlopen say so
+    std::memcpy(&ph, image.data() + eh.e_phoff + uint64_t{i} * sizeof ph, sizeof ph);
+    if (ph.p_offset + ph.p_filesz > image.size()) return 0;  // malformed: let dlopen say so
     end = std::max<uint64_t>(end, ph.p_offset + ph.p_filesz);
   }
-  if (end >= bytes.size()) return bytes;
-  bytes.resize(end);
+  return end < image.size() ? static_cast<size_t>(end) : 0;
+}
+
+std::string LoadablePart(std::string bytes) {
+  const size_t keep = LoadableLength(bytes);
+  if (keep == 0) return bytes;
+  bytes.resize(keep);
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, bytes.data(), sizeof eh);
   eh.e_shoff = 0;
   eh.e_shnum = 0;
   eh.e_shstrndx = SHN_UNDEF;

@@ -284,7 +284,7 @@ const void* GetExtension(const char* id) {
 const raftlab_plugin kPlugin = {
     sizeof(raftlab_plugin), RAFTLAB_ABI_MAJOR, RAFTLAB_ABI_MINOR, 0,       "hostile_plugin", "1.0",
     Make,                   Start,             GetState,          HandleRpc, Snapshot,        PersistBytes,
-    Kill,                   Destroy,           GetExtension,
+    Kill,                   Destroy,           GetExtension,      0 /* flags: no promises (ABI 1.1) */,
 };
 
 }  // namespace

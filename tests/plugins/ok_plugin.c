@@ -124,6 +124,7 @@ static const raftlab_plugin kPlugin = {
     OK_KILL,
     ok_destroy,
     ok_get_extension,
+    0, /* flags: promises nothing (ABI 1.1) */
 };
 
 RAFTLAB_EXPORT const raftlab_plugin *raftlab_entry(uint32_t host_abi_major, uint32_t host_abi_minor) {
