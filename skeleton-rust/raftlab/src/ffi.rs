@@ -10,7 +10,10 @@
 use std::os::raw::{c_char, c_void};
 
 pub const RAFTLAB_ABI_MAJOR: u32 = 1;
-pub const RAFTLAB_ABI_MINOR: u32 = 0;
+pub const RAFTLAB_ABI_MINOR: u32 = 1;
+/// raftlab_plugin.flags: the plugin uses only the host's threads, locks,
+/// condition variables, clock and sleep (labtest --sim can run it).
+pub const RAFTLAB_PLUGIN_HOST_THREADS_ONLY: u64 = 1;
 
 pub const RAFTLAB_OK: i32 = 0;
 pub const RAFTLAB_ERR_UNKNOWN_METHOD: i32 = 5;
@@ -121,6 +124,8 @@ pub struct raftlab_plugin {
     pub kill: unsafe extern "C" fn(R),
     pub destroy: unsafe extern "C" fn(R),
     pub get_extension: unsafe extern "C" fn(*const c_char) -> *const c_void,
+    /// Since ABI 1.1: RAFTLAB_PLUGIN_* promises.
+    pub flags: u64,
 }
 
 #[cfg(test)]
@@ -233,6 +238,7 @@ mod tests {
                 offset!(raftlab_plugin, get_extension),
                 96,
             ),
+            ("plugin.flags", offset!(raftlab_plugin, flags), 104),
             ("apply_msg.kind", offset!(raftlab_apply_msg, kind), 4),
             ("apply_msg.index", offset!(raftlab_apply_msg, index), 8),
             ("apply_msg.term", offset!(raftlab_apply_msg, term), 16),
@@ -248,7 +254,7 @@ mod tests {
                 name, got, want
             );
         }
-        assert_eq!(size_of::<raftlab_plugin>(), 104);
+        assert_eq!(size_of::<raftlab_plugin>(), 112);
         assert_eq!(size_of::<raftlab_apply_msg>(), 40);
     }
 }

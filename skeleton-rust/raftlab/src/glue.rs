@@ -94,6 +94,9 @@ impl PluginTable {
             kill: kill::<T>,
             destroy: destroy::<T>,
             get_extension,
+            // The wrappers give the student only the host's threads, locks,
+            // condition variables, clock and sleep: labtest --sim can run it.
+            flags: ffi::RAFTLAB_PLUGIN_HOST_THREADS_ONLY,
         })
     }
 }
