@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -610,13 +611,29 @@ class SimImpl {
     monitor_cv_.notify_all();
   }
 
+  // The baton holder's CPU time (with mu_ held, so it cannot hand over and
+  // end meanwhile); 0 when it cannot be read.
+  int64_t HolderCpuNs() const {
+    if (current_ == nullptr) return 0;
+    clockid_t cid;
+    timespec ts{};
+    if (pthread_getcpuclockid(current_->os, &cid) != 0 || clock_gettime(cid, &ts) != 0) return 0;
+    return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+  }
+
   // The monitor: delivers the halt callback off the simulated threads and
-  // watches the baton holder's wall time.
+  // watches the baton holder. A holder that neither reaches a scheduling
+  // point nor uses CPU for opt_.watchdog is blocked outside the runtime; one
+  // that computes without a point for opt_.spin_watchdog is spinning (a
+  // long harness computation, such as a linearizability check on a loaded
+  // machine, uses CPU and is given the longer bound).
   void MonitorLoop() {
     std::unique_lock<std::mutex> lk(mu_);
     uint64_t last_points = ~uint64_t{0};
     const void* last_holder = nullptr;
-    auto since = std::chrono::steady_clock::now();
+    int64_t last_cpu = 0;
+    auto since_point = std::chrono::steady_clock::now();
+    auto since_cpu = since_point;
     while (!monitor_stop_) {
       monitor_cv_.wait_for(lk, std::chrono::milliseconds(20));
       if (halt_pending_ && on_halt_) {
@@ -632,19 +649,31 @@ class SimImpl {
       if (opt_.watchdog.count() <= 0 || halted_.load()) continue;
       const uint64_t p = points_.load();
       const auto now = std::chrono::steady_clock::now();
+      const int64_t cpu = HolderCpuNs();
       if (p != last_points || current_ != last_holder || current_ == nullptr) {
         last_points = p;
         last_holder = current_;
-        since = now;
+        last_cpu = cpu;
+        since_point = since_cpu = now;
         continue;
       }
-      if (now - since >= opt_.watchdog) {
-        const std::string name = current_->name;
+      if (cpu - last_cpu >= 1000000) {  // at least 1 ms of CPU since the last look: working
+        last_cpu = cpu;
+        since_cpu = now;
+      }
+      const std::string name = current_->name;
+      if (now - std::max(since_point, since_cpu) >= opt_.watchdog) {
         Halt(SimHaltKind::kWatchdog,
-             "thread '" + name + "' ran " + std::to_string(opt_.watchdog.count() / 1000.0).substr(0, 4) +
-                 " s of wall time without reaching a scheduling point: it is blocked outside the host "
-                 "services (a raw mutex, a raw sleep, a blocking system call) or spinning in a loop that never "
-                 "calls the host",
+             "thread '" + name + "' waited " + std::to_string(opt_.watchdog.count() / 1000.0).substr(0, 4) +
+                 " s of wall time without reaching a scheduling point or using the CPU: it is blocked outside "
+                 "the host services (a raw mutex, a raw sleep, a blocking system call)",
+             name);
+      } else if (opt_.spin_watchdog.count() > 0 && now - since_point >= opt_.spin_watchdog) {
+        Halt(SimHaltKind::kWatchdog,
+             "thread '" + name + "' ran " + std::to_string(opt_.spin_watchdog.count() / 1000.0).substr(0, 5) +
+                 " s of wall time on the CPU without reaching a scheduling point: it spins in a loop that never "
+                 "calls the host (under --sim a flag another thread would set never changes while this one "
+                 "runs: wait on a condition variable instead)",
              name);
       }
     }

@@ -16,9 +16,10 @@
 //     some thread is still blocked (the message names every parked thread
 //     and what it waits for: a mutex and its holder, a condition, a join);
 //   - time limit: the virtual clock passed SimOptions::time_limit;
-//   - watchdog: one baton holder ran SimOptions::watchdog of WALL time
-//     without reaching a scheduling point: it is blocked outside the
-//     runtime (a raw mutex, a raw sleep, a blocking system call) or spinning.
+//   - watchdog: one baton holder spent SimOptions::watchdog of WALL time
+//     without a scheduling point and without using the CPU (blocked outside
+//     the runtime: a raw mutex, a raw sleep, a blocking system call), or
+//     SimOptions::spin_watchdog computing without one (spinning).
 //
 // Threads of the process that the runtime did not start ("outside" threads:
 // the child's main thread, its timeline flusher) may call now(), spawn(),
@@ -59,8 +60,12 @@ struct SimOptions {
   uint32_t stay_per_1024 = 1000;
   // Virtual time at which the run is halted; 0: never.
   Nanos time_limit{0};
-  // Wall time one baton holder may run without a scheduling point; 0: off.
+  // Wall time one baton holder may wait without a scheduling point and
+  // without using the CPU (blocked outside the runtime); 0: no watchdog.
   std::chrono::milliseconds watchdog{10000};
+  // Wall time it may compute without a scheduling point (spinning); 0: no
+  // limit. Longer: harness code computes for seconds between points.
+  std::chrono::milliseconds spin_watchdog{120000};
   // Keep every scheduling point (for --check-determinism); the hash is kept
   // either way.
   bool record_trace = false;

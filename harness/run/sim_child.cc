@@ -18,10 +18,15 @@ namespace raftlab {
 
 namespace {
 constexpr const char* kTraceHeader = "# raftlab sim trace 1";
-// The watchdog's bound: far above any computation a harness thread does
-// between two scheduling points (the linearizability checker of a long KV
-// history runs for a few seconds at most), far below a test's time limit.
+// The watchdog's bounds (runtime/sim_runtime.h). Blocked: a thread that
+// neither reaches a scheduling point nor uses the CPU for 20 s of wall time
+// is waiting on something outside the simulation. Spinning: one that
+// computes without a point for 120 s; a harness thread computes for seconds
+// between points (the linearizability checker of a long KV history), more
+// on a loaded machine, and a test's CPU limit (twice its time limit) stops
+// a spin that outlasts a short test anyway.
 constexpr std::chrono::milliseconds kWatchdog{20000};
+constexpr std::chrono::milliseconds kSpinWatchdog{120000};
 }  // namespace
 
 std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, bool record_trace) {
@@ -29,6 +34,7 @@ std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, b
   so.seed = seed;
   so.time_limit = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(limit_s));
   so.watchdog = kWatchdog;
+  so.spin_watchdog = kSpinWatchdog;
   so.record_trace = record_trace;
   return MakeSimRuntime(so);
 }

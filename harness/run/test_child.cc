@@ -502,30 +502,19 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
                                           : r.duration_s;
     WriteSimTraceToFd(trace_fd, *sim, sim_at_end.points);
   }
-  if (!ending && sim && sim->halted()) {
-    // The simulation stopped (ctx holds why): nothing runs any more, so
-    // report at once.
-    thread->detach();
-    r.verdict = Verdict::kFail;
-    r.message = ctx.failure_message();
-    r.events = ctx.events(&r.events_dropped);
-    r.log_tail = (*log)->Tail();
-    r.log_lines = (*log)->lines();
-    stop_flushing();
-    WriteTimelineToFd(timeline_fd, ctx);
-    if (ctx.stack_dump_requested()) real->sleep_for(kStackDumpGrace);
-    Finish(r, result_fd);
-  }
   if (!ending) {
-    // The scenario thread is stuck (in the plugin, as a rule) after a check
-    // on another thread failed the test: report that failure now. Finish()
-    // ends the process, so the stuck thread is never joined.
+    // The scenario thread never ended: the simulation stopped (ctx holds
+    // why: nothing runs any more), or it is stuck (in the plugin, as a
+    // rule) after a check on another thread failed the test. Report that
+    // failure now; Finish() ends the process, so the thread is never joined.
     thread->detach();
     r.verdict = Verdict::kFail;
-    r.message = fmt::format(
-        "{} (the test thread was still blocked {:g} s after this failure, most likely inside a call into your "
-        "code waiting for a lock your code holds; the test was stopped there)",
-        ctx.failure_message(), kAbandonAfterFailure.count() * o.timeout_scale);
+    r.message = sim && sim->halted()
+                    ? ctx.failure_message()
+                    : fmt::format("{} (the test thread was still blocked {:g} s after this failure, most likely "
+                                  "inside a call into your code waiting for a lock your code holds; the test was "
+                                  "stopped there)",
+                                  ctx.failure_message(), kAbandonAfterFailure.count() * o.timeout_scale);
     r.events = ctx.events(&r.events_dropped);
     r.log_tail = (*log)->Tail();
     r.log_lines = (*log)->lines();

@@ -252,7 +252,32 @@ TEST(SimRuntimeTest, TheWatchdogNamesABatonHolderBlockedOutsideTheRuntime) {
   raw->unlock();
   EXPECT_EQ(kind, SimHaltKind::kWatchdog);
   EXPECT_EQ(halt.thread, "raw locker");
+  EXPECT_NE(why.find("without reaching a scheduling point or using the CPU"), std::string::npos) << why;
   EXPECT_NE(why.find("blocked outside the host services"), std::string::npos) << why;
+  t->detach();
+  (void)rt.release();
+}
+
+TEST(SimRuntimeTest, TheWatchdogTellsASpinningHolderFromABusyOne) {
+  SimOptions o = Opts(10);
+  o.watchdog = milliseconds(200);       // blocked: never, this thread works
+  o.spin_watchdog = milliseconds(600);  // spinning: after 0.6 s without a point
+  auto rt = MakeSimRuntime(o);
+  HaltCatcher halt;
+  halt.Attach(*rt);
+  auto* stop = new std::atomic<bool>(false);  // leaked: the thread outlives the test
+  SimRuntime* sim = rt.get();
+  auto t = rt->spawn("spinner", [sim, stop] {
+    sim->yield();
+    while (!stop->load()) {  // a flag no other thread can set while this one runs
+    }
+  });
+  auto [kind, why] = halt.Get();
+  stop->store(true);
+  EXPECT_EQ(kind, SimHaltKind::kWatchdog);
+  EXPECT_EQ(halt.thread, "spinner");
+  // It used the CPU the whole time: not taken for blocked at 0.2 s.
+  EXPECT_NE(why.find("spins in a loop that never calls the host"), std::string::npos) << why;
   t->detach();
   (void)rt.release();
 }
