@@ -545,7 +545,11 @@ int ListCommand(const Options& o, const Environment& env) {
   return kExitAllPassed;
 }
 
-int RunCommand(const Options& o, const Environment& env) {
+int RunCommand(const Options& o, const Environment& given) {
+  // `--output FORMAT:-` puts a results document on stdout; labtest's own
+  // lines (progress, verdicts, summary) then go to stderr.
+  Environment env = given;
+  if (auto specs = ParseOutputSpecs(o.outputs); specs.ok() && WritesStdout(*specs)) env.out = given.err;
   int code = kExitAllPassed;
   std::unique_ptr<const RunPlan> plan = MakeRunPlan(o, env, &code);
   if (!plan) return code;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -82,6 +83,18 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents, c
   }
   if (options.fsync) FsyncFolder(folder);
   return Status::Ok();
+}
+
+void FileReporter::Rewrite(std::string_view contents, bool final) {
+  if (path_ != kStdoutPath) {
+    status_ = WriteFileAtomically(path_, contents, options_);
+    return;
+  }
+  if (!final) return;
+  const bool ok = std::fwrite(contents.data(), 1, contents.size(), stdout) == contents.size() &&
+                  std::fflush(stdout) == 0;
+  status_ = ok ? Status::Ok() : Status::Internal(fmt::format("cannot write to standard output: {}",
+                                                             std::strerror(errno)));
 }
 
 }  // namespace raftlab

@@ -8,7 +8,9 @@
 // With `fsync` the data (and the folder entry) also survive a power cut.
 //
 // A FileReporter rebuilds its whole document after every test end and
-// writes it this way. Reporter events return nothing, so the outcome of the
+// writes it this way. Its path "-" (kStdoutPath) means standard output
+// instead: then only the final document (the one written at RunEnd) is
+// printed, once, so stdout holds exactly one well-formed document. Reporter events return nothing, so the outcome of the
 // latest write is kept in status() for the caller to check (after RunStart:
 // is the path writable at all; after RunEnd: is the final file on disk).
 //
@@ -35,6 +37,9 @@ struct AtomicWriteOptions {
 Status WriteFileAtomically(const std::string& path, std::string_view contents,
                            const AtomicWriteOptions& options = {});
 
+// The results path that means standard output (`--output json:-`).
+inline constexpr std::string_view kStdoutPath = "-";
+
 class FileReporter : public Reporter {
  public:
   FileReporter(std::string path, AtomicWriteOptions options) : path_(std::move(path)), options_(options) {}
@@ -52,8 +57,10 @@ class FileReporter : public Reporter {
   void TestLine(const TestSpec&, std::string_view) override {}
 
  protected:
-  // Writes `contents` to path() atomically and records the outcome.
-  void Rewrite(std::string_view contents) { status_ = WriteFileAtomically(path_, contents, options_); }
+  // Writes `contents` to path() atomically and records the outcome. For
+  // kStdoutPath only a `final` document is written (to stdout, flushed);
+  // the others are skipped.
+  void Rewrite(std::string_view contents, bool final = false);
 
  private:
   std::string path_;

@@ -83,7 +83,7 @@ void GradescopeReporter::RunEnd(const RunSummary& summary) {
   wall_s_ = summary.wall_s;
   interrupted_signal_ = summary.interrupted ? summary.interrupt_signal : -1;
   stopped_by_failure_ = summary.stopped_by_failure;
-  Rewrite(Document());
+  Rewrite(Document(), /*final=*/true);
 }
 
 std::string GradescopeReporter::TestOutput(const TestScore& s) const {

@@ -141,7 +141,7 @@ void JsonReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
 void JsonReporter::RunEnd(const RunSummary& summary) {
   finished_ = true;
   summary_ = summary;
-  Rewrite(Document());
+  Rewrite(Document(), /*final=*/true);
 }
 
 std::string JsonReporter::Document() const {

@@ -93,7 +93,7 @@ void JunitReporter::RunEnd(const RunSummary& summary) {
   end_state_ = summary.interrupted          ? fmt::format("interrupted (signal {})", summary.interrupt_signal)
                : summary.stopped_by_failure ? "stopped at the first failure (--fail-fast)"
                                             : "finished";
-  Rewrite(Document());
+  Rewrite(Document(), /*final=*/true);
 }
 
 std::string JunitReporter::TestCase(const TestResult& r) const {

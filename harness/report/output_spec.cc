@@ -63,7 +63,8 @@ StatusOr<OutputSpec> ParseOutputSpec(std::string_view spec) {
                                  hint.empty() ? "use json, junit or gradescope" : "did you mean '" + hint + "'?"));
   }
   out.format = it->format;
-  if (out.path.empty()) return Bad(spec, "the path after ':' is empty");
+  if (out.path.empty()) return Bad(spec, "the path after ':' is empty (use '-' for standard output)");
+  if (out.path == kStdoutPath) return out;
   std::error_code ec;
   if (out.path.back() == '/' || fs::is_directory(out.path, ec)) {
     return Bad(spec, fmt::format("{} is a folder; give a file name", out.path));
@@ -77,6 +78,11 @@ StatusOr<std::vector<OutputSpec>> ParseOutputSpecs(const std::vector<std::string
   for (const std::string& s : specs) {
     auto spec = ParseOutputSpec(s);
     if (!spec.ok()) return spec.status();
+    if (spec->path == kStdoutPath) {
+      if (WritesStdout(out)) return Bad(s, "another --output already writes to standard output ('-'); only one can");
+      out.push_back(std::move(*spec));
+      continue;
+    }
     std::error_code ec;
     fs::path where = fs::absolute(spec->path, ec);
     if (ec) where = spec->path;
@@ -88,6 +94,10 @@ StatusOr<std::vector<OutputSpec>> ParseOutputSpecs(const std::vector<std::string
     out.push_back(std::move(*spec));
   }
   return out;
+}
+
+bool WritesStdout(const std::vector<OutputSpec>& specs) {
+  return std::any_of(specs.begin(), specs.end(), [](const OutputSpec& s) { return s.path == kStdoutPath; });
 }
 
 std::unique_ptr<FileReporter> MakeFileReporter(const OutputSpec& spec, const OutputContext& context) {

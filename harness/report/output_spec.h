@@ -6,7 +6,9 @@
 //   gradescope:PATH  Gradescope's results.json (report_gradescope.h)
 //
 // The format is matched without regard to case; the path is everything after
-// the first ':' (so it may itself hold colons). Missing folders on the path
+// the first ':' (so it may itself hold colons). The path '-' means standard
+// output (one --output at most): the document is printed once, when the run
+// ends, and labtest then prints its own lines to standard error. Missing folders on the path
 // are created when the file is first written.
 //
 // Wiring into a run (see the report of issue 5 for the CLI):
@@ -47,8 +49,12 @@ struct OutputSpec {
 // a path that names a folder).
 StatusOr<OutputSpec> ParseOutputSpec(std::string_view spec);
 
-// All of them; also an InvalidArgument when two name the same file.
+// All of them; also an InvalidArgument when two name the same file, or
+// when two write to standard output.
 StatusOr<std::vector<OutputSpec>> ParseOutputSpecs(const std::vector<std::string>& specs);
+
+// True when one of them writes to standard output ('-').
+bool WritesStdout(const std::vector<OutputSpec>& specs);
 
 // What the reporters need beyond the events.
 struct OutputContext {

@@ -593,5 +593,16 @@ TEST_F(LabtestTest, BadOutputSpecIsAUsageError) {
   EXPECT_THAT(r.err, HasSubstr("--output 'xml:out.xml'"));
 }
 
+TEST_F(LabtestTest, OutputDashPutsOneDocumentOnStdoutAndTheRestOnStderr) {
+  Outcome r = Labtest({"-f", yml_, "--filter", "^(pass|skip)$", "--seed", "5", "--output", "json:-"});
+  EXPECT_EQ(r.code, kExitAllPassed) << r.out << r.err;
+  nlohmann::json doc;
+  ASSERT_NO_THROW(doc = nlohmann::json::parse(r.out)) << r.out;  // stdout is exactly one JSON document
+  EXPECT_EQ(doc["state"], "finished");
+  EXPECT_EQ(doc["tests"].size(), 2u);
+  EXPECT_THAT(r.err, HasSubstr("Summary (seed 5): 2 runs, 1 passed, 0 failed, 1 skipped"));
+  EXPECT_FALSE(fs::exists(fs::current_path() / "-"));
+}
+
 }  // namespace
 }  // namespace raftlab

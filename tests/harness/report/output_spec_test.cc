@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -128,6 +129,36 @@ TEST(OutputSpecTest, AnUnwritablePathShowsInStatusAfterRunStart) {
   rep->RunStart(SampleInfo());
   EXPECT_FALSE(rep->status().ok());
   EXPECT_THAT(rep->status().message(), HasSubstr(dir.File("file")));
+}
+
+TEST(OutputSpecTest, DashMeansStandardOutputOnceAtTheEnd) {
+  auto specs = ParseOutputSpecs({"json:-", "junit:r.xml"});
+  ASSERT_TRUE(specs.ok()) << specs.status().message();
+  EXPECT_TRUE(WritesStdout(*specs));
+  EXPECT_FALSE(WritesStdout(*ParseOutputSpecs({"json:r.json"})));
+
+  auto two = ParseOutputSpecs({"json:-", "junit:-"});
+  ASSERT_FALSE(two.ok());
+  EXPECT_THAT(two.status().message(), HasSubstr("'junit:-'"));
+  EXPECT_THAT(two.status().message(), HasSubstr("only one can"));
+
+  OutputContext ctx;
+  ctx.plan = SamplePlan();
+  auto rep = MakeFileReporter((*specs)[0], ctx);
+  const TestSpec e1 = Spec(ctx.plan, "e1");
+  ::testing::internal::CaptureStdout();
+  rep->RunStart(SampleInfo());
+  rep->TestEnd(e1, MakeRun(ctx.plan, "e1", Verdict::kFail));
+  const std::string before_end = ::testing::internal::GetCapturedStdout();
+  ::testing::internal::CaptureStdout();
+  rep->RunEnd(RunSummary{});
+  const std::string at_end = ::testing::internal::GetCapturedStdout();
+  EXPECT_TRUE(rep->status().ok()) << rep->status().message();
+  EXPECT_EQ(before_end, "");  // nothing until the run ends: stdout holds one document
+  const nlohmann::json run = nlohmann::json::parse(at_end);
+  EXPECT_EQ(run["state"], "finished");
+  EXPECT_EQ(run["tests"].size(), 1u);
+  EXPECT_FALSE(std::filesystem::exists("-"));  // no file named '-'
 }
 
 }  // namespace
