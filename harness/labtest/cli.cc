@@ -77,7 +77,11 @@ po::options_description VisibleOptions() {
     ("race", "re-run under ThreadSanitizer: runs the tsan build of labtest (cmake --preset tsan) with these "
      "arguments; your --plugin must be built with -fsanitize=thread")
     ("race-labtest", po::value<std::string>()->value_name("PATH"),
-     "the ThreadSanitizer labtest for --race (default: build/tsan/bin/labtest in the source tree)");
+     "the ThreadSanitizer labtest for --race (default: build/tsan/bin/labtest in the source tree)")
+    ("asan", "re-run with AddressSanitizer and UBSan watching your plugin (built with -DRAFTLAB_SANITIZE=address): "
+     "a memory error or undefined behaviour ends the test, and the sanitizer's report is its verdict")
+    ("asan-labtest", po::value<std::string>()->value_name("PATH"),
+     "an ASan build of labtest for --asan (default: this labtest with your plugin's ASan runtime preloaded)");
   // clang-format on
   return d;
 }
@@ -298,6 +302,13 @@ StatusOr<Options> ParseCommandLine(int argc, const char* const* argv) {
         "--sim runs one at a time; use one or the other");
   }
   if (vm.count("race-labtest")) o.race_labtest = vm["race-labtest"].as<std::string>();
+  o.asan = vm.count("asan") > 0;
+  if (vm.count("asan-labtest")) o.asan_labtest = vm["asan-labtest"].as<std::string>();
+  if (o.asan && o.race) {
+    return Status::InvalidArgument(
+        "--asan and --race do not mix: AddressSanitizer and ThreadSanitizer cannot share a process; run one, "
+        "then the other (each with a plugin built for it)");
+  }
   if (vm.count("test")) o.child_test = vm["test"].as<std::string>();
   if (vm.count("result-file")) o.result_file = vm["result-file"].as<std::string>();
   if (vm.count("log-file")) o.log_file = vm["log-file"].as<std::string>();

@@ -69,6 +69,9 @@ struct Options {
   bool check_determinism = false;          // --check-determinism: each run twice, traces compared
   bool sim_trace = false;                  // --sim-trace (internal, child): write sim_trace.txt
   std::string race_labtest;                // --race-labtest PATH; "" = build/tsan/bin/labtest
+  // --asan (sanitize.h): re-run with AddressSanitizer and UBSan.
+  bool asan = false;                       // --asan
+  std::string asan_labtest;                // --asan-labtest PATH; "" = chosen (sanitize.h)
 
   std::vector<std::string> command_line;  // argv as given (for results files)
 

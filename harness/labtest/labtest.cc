@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <random>
@@ -21,6 +22,7 @@
 #include "harness/report/output_spec.h"
 #include "harness/report/progress.h"
 #include "harness/labtest/race.h"
+#include "harness/labtest/sanitize.h"
 #include "harness/plugin/import_scan.h"
 #include "harness/report/console.h"
 #include "harness/labtest/run_loop.h"
@@ -156,6 +158,8 @@ std::string RerunPrefix(const Options& o, const std::string& config_path) {
   if (o.timeout_scale != 1) cmd += fmt::format(" --timeout-scale {}", o.timeout_scale);
   if (o.memory_limit_mb != Options{}.memory_limit_mb) cmd += fmt::format(" --memory-limit-mb {}", o.memory_limit_mb);
   if (o.sim) cmd += " --sim";
+  // Re-executed by --asan (sanitize.h): the pasted line must ask for it again.
+  if (const char* asan = std::getenv(kAsanModeEnv); asan != nullptr && *asan == '1') cmd += " --asan";
   return cmd;
 }
 
@@ -300,6 +304,14 @@ int ResolvePlugin(const Options& o, const Environment& env, RunInfo* info) {
     }
     info->plugin_path = *bundled;
     info->bundled_plugin = true;
+  }
+  // A plugin built with a sanitizer this process lacks would end it inside
+  // dlopen (ASan) or run uninstrumented (TSan): say which mode to use.
+  if (auto san = DetectSanitizer(info->plugin_path); san.ok()) {
+    if (std::string line = SanitizerMismatch(*san, info->plugin_path, SanitizerInThisProcess()); !line.empty()) {
+      fmt::print(env.err, "labtest: {}\n", line);
+      return kExitUsage;
+    }
   }
   auto lib = PluginLibrary::Open(info->plugin_path);
   if (!lib.ok()) {
@@ -584,6 +596,13 @@ int LabtestMain(int argc, const char* const* argv, const Environment& env) {
     race.plugin_path = options->plugin_path;
     race.race_labtest = options->race_labtest;
     return RaceCommand(race, env.err);
+  }
+  if (options->asan && options->mode == Options::Mode::kRun) {
+    AsanRequest asan;
+    asan.argv = options->command_line;
+    asan.plugin_path = options->plugin_path;
+    asan.asan_labtest = options->asan_labtest;
+    return AsanCommand(asan, env.err);
   }
   // The commands, by the mode the command line selects.
   struct Command {

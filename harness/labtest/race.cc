@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -37,7 +38,7 @@ bool IsExecutableFile(const std::string& path) {
 
 }  // namespace
 
-StatusOr<std::vector<std::string>> DynamicSymbolNames(const std::string& path) {
+StatusOr<ElfDynamicInfo> ReadElfDynamicInfo(const std::string& path) {
   std::error_code ec;
   const uintmax_t size = fs::file_size(path, ec);
   if (ec) return BadElf(path, ec.message());
@@ -61,24 +62,44 @@ StatusOr<std::vector<std::string>> DynamicSymbolNames(const std::string& path) {
     std::memcpy(&sh, data + eh.e_shoff + i * sizeof(Elf64_Shdr), sizeof sh);
     return sh;
   };
-  std::vector<std::string> names;
+  // The NUL-terminated string at `at` of the string table `str`, or nullopt.
+  auto string_at = [&](const Elf64_Shdr& str, uint64_t at) -> std::optional<std::string> {
+    if (at == 0 || at >= str.sh_size) return std::nullopt;
+    const char* s = data + str.sh_offset + at;
+    return std::string(s, strnlen(s, str.sh_size - at));
+  };
+  ElfDynamicInfo info;
   for (size_t i = 0; i < eh.e_shnum; ++i) {
     const Elf64_Shdr sh = section(i);
-    if (sh.sh_type != SHT_DYNSYM) continue;
-    if (sh.sh_link >= eh.e_shnum || sh.sh_entsize != sizeof(Elf64_Sym) || !InRange(sh.sh_offset, sh.sh_size, n)) {
-      return BadElf(path, "malformed .dynsym");
+    if (sh.sh_type != SHT_DYNSYM && sh.sh_type != SHT_DYNAMIC) continue;
+    const char* what = sh.sh_type == SHT_DYNSYM ? ".dynsym" : ".dynamic";
+    const size_t entsize = sh.sh_type == SHT_DYNSYM ? sizeof(Elf64_Sym) : sizeof(Elf64_Dyn);
+    if (sh.sh_link >= eh.e_shnum || sh.sh_entsize != entsize || !InRange(sh.sh_offset, sh.sh_size, n)) {
+      return BadElf(path, fmt::format("malformed {}", what));
     }
     const Elf64_Shdr str = section(sh.sh_link);
-    if (!InRange(str.sh_offset, str.sh_size, n)) return BadElf(path, "malformed .dynstr");
-    for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= sh.sh_size; off += sizeof(Elf64_Sym)) {
-      Elf64_Sym sym;
-      std::memcpy(&sym, data + sh.sh_offset + off, sizeof sym);
-      if (sym.st_name == 0 || sym.st_name >= str.sh_size) continue;
-      const char* s = data + str.sh_offset + sym.st_name;
-      names.emplace_back(s, strnlen(s, str.sh_size - sym.st_name));
+    if (!InRange(str.sh_offset, str.sh_size, n)) return BadElf(path, fmt::format("malformed string table of {}", what));
+    for (uint64_t off = 0; off + entsize <= sh.sh_size; off += entsize) {
+      if (sh.sh_type == SHT_DYNSYM) {
+        Elf64_Sym sym;
+        std::memcpy(&sym, data + sh.sh_offset + off, sizeof sym);
+        if (auto name = string_at(str, sym.st_name)) info.symbols.push_back(std::move(*name));
+      } else {
+        Elf64_Dyn dyn;
+        std::memcpy(&dyn, data + sh.sh_offset + off, sizeof dyn);
+        if (dyn.d_tag == DT_NULL) break;
+        if (dyn.d_tag != DT_NEEDED) continue;
+        if (auto name = string_at(str, dyn.d_un.d_val)) info.needed.push_back(std::move(*name));
+      }
     }
   }
-  return names;
+  return info;
+}
+
+StatusOr<std::vector<std::string>> DynamicSymbolNames(const std::string& path) {
+  auto info = ReadElfDynamicInfo(path);
+  if (!info.ok()) return info.status();
+  return std::move(info->symbols);
 }
 
 StatusOr<bool> IsTsanInstrumented(const std::string& path) {

@@ -32,9 +32,18 @@ constexpr const char* kTsanPluginBuildCommand =
 constexpr const char* kTsanLabtestBuildCommand = "cmake --preset tsan && cmake --build --preset tsan";
 constexpr double kRaceTimeoutScale = 10;
 
-// Names in the dynamic symbol table (.dynsym) of an ELF64 file, defined or
-// not. Reads the file itself (no dlopen). Errors: PluginLoad when the file
-// cannot be read or is not a well-formed 64-bit ELF file.
+// What an ELF64 file's dynamic sections say: the names in its dynamic
+// symbol table (.dynsym), defined or not, and the libraries it needs
+// (DT_NEEDED, e.g. "libasan.so.8"). Reads the file itself (no dlopen).
+// Errors: PluginLoad when the file cannot be read or is not a well-formed
+// 64-bit ELF file.
+struct ElfDynamicInfo {
+  std::vector<std::string> symbols;
+  std::vector<std::string> needed;
+};
+StatusOr<ElfDynamicInfo> ReadElfDynamicInfo(const std::string& path);
+
+// ReadElfDynamicInfo(path).symbols.
 StatusOr<std::vector<std::string>> DynamicSymbolNames(const std::string& path);
 
 // True when the file's dynamic symbols include __tsan_init (an instrumented

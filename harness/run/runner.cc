@@ -13,10 +13,12 @@
 #include "harness/run/child_process.h"
 #include "harness/run/crash_report.h"
 #include "harness/run/plugin_symbolizer.h"
+#include "harness/run/sanitizer_report.h"
 #include "harness/run/sim_child.h"
 #include "harness/run/stack_dump.h"
 #include "harness/scenario/student_log.h"
 #include "harness/run/test_child.h"
+#include "harness/sandbox/sanitizer_runtime.h"
 #include "harness/scenario/timeline_record.h"
 #include "harness/timeline/timeline_html.h"
 
@@ -25,11 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;  // ASan/TSan reserve terabytes of address space: RLIMIT_AS breaks them
-#else
-constexpr bool kSanitized = false;
-#endif
 
 std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
@@ -177,7 +174,8 @@ std::optional<TestResult> TestRunner::RunOnce(const TestSpec& spec, int repetiti
   child.stderr_path = (dir / "stderr.txt").string();
   child.output_cap_bytes = o.output_cap_bytes;
   child.timeout = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(limit_s + o.grace_s));
-  child.limits.address_space_bytes = kSanitized ? 0 : o.memory_limit_bytes;
+  // ASan and TSan reserve terabytes of address space, which RLIMIT_AS breaks.
+  child.limits.address_space_bytes = sandbox::SanitizerRuntimePresent() ? 0 : o.memory_limit_bytes;
   const int64_t cpu_limit_s = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(limit_s * o.cpu_factor)));
   child.limits.cpu_seconds = cpu_limit_s;
   child.limits.stack_bytes = o.thread_stack_bytes;
@@ -253,6 +251,7 @@ std::optional<TestResult> TestRunner::RunOnce(const TestSpec& spec, int repetiti
   r.exit_code = out.exited ? out.exit_code : -1;
   r.term_signal = out.term_signal;
 
+  bool sanitizer_found = false;
   // What the parent saw overrides the child's account: a process that was
   // killed did not finish cleanly, whatever it wrote before.
   if (out.timed_out) {
@@ -286,6 +285,20 @@ std::optional<TestResult> TestRunner::RunOnce(const TestSpec& spec, int repetiti
         "your code call _exit() or quick_exit()? A Raft must never end the process",
         out.exit_code, written.status().message());
   }
+  // Under --asan or --race the sanitizer ends the process at its first
+  // finding: its report, plugin frames named, is the verdict.
+  if (!IsSuccess(r.verdict) && r.verdict != Verdict::kFail && !out.timed_out) {
+    if (std::optional<SanitizerFinding> f = FindSanitizerFinding(ReadText(child.stderr_path))) {
+      const SymbolizedReport named = SymbolizeSanitizerReport(rt_, f->report, o.plugin_path, o.stack_tool_timeout);
+      r.verdict = Verdict::kCrash;
+      r.message = SanitizerVerdict(*f, named.first_plugin_frame);
+      const std::string crash_backtrace = r.stack_dump;
+      r.stack_dump = fmt::format("the {} report (your plugin's frames named):\n{}", f->tool, named.report);
+      if (!crash_backtrace.empty()) r.stack_dump += "\n" + crash_backtrace;
+      std::ofstream(dir / "stacks.txt") << r.stack_dump;
+      sanitizer_found = true;
+    }
+  }
   if (std::error_code size_ec; fs::exists(CrashReportPath(result_file)) &&
                                fs::file_size(CrashReportPath(result_file), size_ec) == 0) {
     fs::remove(CrashReportPath(result_file), size_ec);  // no crash: no file
@@ -296,7 +309,8 @@ std::optional<TestResult> TestRunner::RunOnce(const TestSpec& spec, int repetiti
   }
   if (!IsSuccess(r.verdict)) {
     r.log_tail = FailureLogTail(log_file, o);
-    if (r.verdict != Verdict::kFail) r.stderr_tail = out.stderr_tail;
+    // (A sanitizer's report is in stack_dump already; its tail is noise.)
+    if (r.verdict != Verdict::kFail && !sanitizer_found) r.stderr_tail = out.stderr_tail;
   }
   if (out.stdout_truncated || out.stderr_truncated) {
     r.events.push_back({r.wall_s, fmt::format("output was cut at {} bytes per stream (stdout {} bytes, stderr {} "

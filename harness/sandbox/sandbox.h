@@ -48,26 +48,15 @@
 #include <vector>
 
 #include "harness/sandbox/rlimits.h"
+#include "harness/sandbox/sanitizer_runtime.h"
 #include "runtime/status.h"
 
 namespace raftlab::sandbox {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kBuiltWithSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-inline constexpr bool kBuiltWithSanitizer = true;
-#else
-inline constexpr bool kBuiltWithSanitizer = false;
-#endif
-#else
-inline constexpr bool kBuiltWithSanitizer = false;
-#endif
-
 struct SandboxOptions {
-  // ASan/TSan: no seccomp, no memory rlimit (see above). Defaults to how
-  // this binary was built.
-  bool sanitizer_mode = kBuiltWithSanitizer;
+  // ASan/TSan: no seccomp, no memory rlimit (see above). Defaults to
+  // whether a sanitizer runtime is in this process.
+  bool sanitizer_mode = SanitizerRuntimePresent();
 
   bool network_namespace = true;             // layer 1 (only acts when root)
   size_t default_thread_stack_bytes = 1 << 20;  // layer 2; 0: leave

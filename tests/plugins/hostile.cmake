@@ -15,3 +15,22 @@ foreach(kind ${RAFTLAB_HOSTILE_PLUGINS})
   target_link_libraries(test_plugin_hostile_${kind} PRIVATE Threads::Threads)
 endforeach()
 set(RAFTLAB_HOSTILE_PLUGINS ${RAFTLAB_HOSTILE_PLUGINS} CACHE INTERNAL "Kinds of hostile test plugins")
+
+# hostile_heap_overflow: built with AddressSanitizer and UBSan (as a
+# student's -DRAFTLAB_SANITIZE=address build is), for labtest --asan's tests.
+# Only where the toolchain can, and not in a sanitizer build of the tree
+# (whose flags would clash).
+include(CheckCXXSourceCompiles)
+set(CMAKE_REQUIRED_FLAGS -fsanitize=address,undefined)
+set(CMAKE_REQUIRED_LINK_OPTIONS -fsanitize=address,undefined)
+check_cxx_source_compiles("int main() { return 0; }" RAFTLAB_TOOLCHAIN_HAS_ASAN)
+unset(CMAKE_REQUIRED_FLAGS)
+unset(CMAKE_REQUIRED_LINK_OPTIONS)
+if(RAFTLAB_TOOLCHAIN_HAS_ASAN AND NOT RAFTLAB_SANITIZE)
+  raftlab_test_plugin(hostile_heap_overflow SOURCES ${CMAKE_CURRENT_LIST_DIR}/hostile_plugin.cc
+    DEFINES HOSTILE_HEAP_OVERFLOW)
+  target_compile_options(test_plugin_hostile_heap_overflow PRIVATE -fsanitize=address,undefined
+    -fno-omit-frame-pointer -g)
+  target_link_options(test_plugin_hostile_heap_overflow PRIVATE -fsanitize=address,undefined)
+  target_link_libraries(test_plugin_hostile_heap_overflow PRIVATE Threads::Threads)
+endif()

@@ -39,6 +39,8 @@
 //                         host->persist_save (destroy() joins it)
 //   HOSTILE_KILL_HANGS    kill() never returns
 //   HOSTILE_EXIT          start() calls std::exit(7)
+//   HOSTILE_HEAP_OVERFLOW make() reads one element past a heap array (built
+//                         with AddressSanitizer: the finding for --asan)
 //
 // Without a macro it is a quiet plugin whose make/start return at once.
 #include <raftlab/raftlab.h>
@@ -121,6 +123,18 @@ struct Peer {
   cv.wait(lock, [] { return false; });
 }
 
+#if defined(HOSTILE_HEAP_OVERFLOW)
+// Reads element n of an n-element heap array: a heap-buffer-overflow.
+__attribute__((noinline)) int ReadPastTheEnd(int n) {
+  int* a = new int[n];
+  for (int i = 0; i < n; ++i) a[i] = i;
+  volatile int* p = a;
+  const int v = p[n];
+  delete[] a;
+  return v;
+}
+#endif
+
 raftlab_raft* Make(const raftlab_host* host, int32_t me, int32_t npeers) {
   (void)me;
   (void)npeers;
@@ -175,6 +189,10 @@ raftlab_raft* Make(const raftlab_host* host, int32_t me, int32_t npeers) {
 #elif defined(HOSTILE_SYSTEM)
   const int rc = std::system("true");
   host->log(host, RAFTLAB_LOG_WARN, rc == 0 ? "system() ran" : "system() failed");
+#elif defined(HOSTILE_HEAP_OVERFLOW)
+  host->log(host, RAFTLAB_LOG_INFO, "about to read past the end of a heap array");
+  volatile int four = 4;  // not a constant the compiler could check
+  if (ReadPastTheEnd(four) == 42) host->log(host, RAFTLAB_LOG_INFO, "unlucky");
 #elif defined(HOSTILE_FLOOD)
   std::string chunk(64 << 10, 'x');
   chunk.back() = '\n';
