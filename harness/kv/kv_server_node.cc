@@ -1,7 +1,8 @@
 #include "harness/kv/kv_server_node.h"
 
-#include "harness/raft/bounded_call.h"
 #include "harness/kv/kv_timing.h"
+#include "harness/plugin/raw_threads.h"
+#include "harness/raft/bounded_call.h"
 #include "runtime/rng.h"
 
 namespace raftlab {
@@ -225,6 +226,19 @@ std::vector<std::string> KvServerNode::Shutdown() {
                        " still running (join every thread before kill() returns)");
     LeakForever();
     return problems;
+  }
+  // Threads the plugin started itself (std::thread, pthread_create): its
+  // private copy's address range tells which are this server's.
+  if (PluginCopyRange range; !rt.simulated() && plugin_ && !plugin_->shared_image() && plugin_->AddressRange(&range)) {
+    if (const size_t own = RawThreadsStillAlive(rt, range, env_.scaled(kRawThreadExitGrace)); own > 0) {
+      env_.ctx.RequestStackDump(who_ + "'s own threads (std::thread/pthread_create) still run after kill()");
+      problems.push_back(who_ + " is a zombie: kill() returned but " + std::to_string(own) +
+                         (own == 1 ? " thread it started itself (std::thread or pthread_create) is"
+                                   : " threads it started itself (std::thread or pthread_create) are") +
+                         " still running (join every thread before kill() returns)");
+      LeakForever();
+      return problems;
+    }
   }
   const bool drained = gate_.CloseAndDrain(rt.now() + env_.scaled(kv_timing::kHarnessCallBound));
   if (!drained) {

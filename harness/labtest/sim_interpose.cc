@@ -12,6 +12,9 @@
 // sleep returns at once and pthread_create fails with EAGAIN, after
 // ReportSimEscape has failed the test.
 //
+// In real time, pthread_create also records the threads a plugin copy
+// starts itself (harness/plugin/raw_threads.h), for the zombie check.
+//
 // Not built into sanitizer builds: ASan and TSan interpose pthread_create
 // themselves. Thread safety: each function is as thread-safe as the one it
 // wraps. Ownership: nothing is kept.
@@ -21,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/plugin/raw_threads.h"
 #include "runtime/sim_runtime.h"
 
 namespace {
@@ -44,7 +48,12 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   using Fn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
   static const Fn next = Next<Fn>("pthread_create");
   if (Escaping("pthread_create (a thread of its own, not host->thread_start)")) return EAGAIN;
-  return next(thread, attr, start, arg);
+  // A thread a plugin copy starts itself is recorded, so that one still
+  // running after its peer's kill() is reported (raw_threads.h).
+  void* token = raftlab::WrapIfStartedByPlugin(&start, &arg);
+  const int rc = next(thread, attr, start, arg);
+  if (rc != 0) raftlab::ThreadCreateFailed(token);
+  return rc;
 }
 
 int nanosleep(const struct timespec* req, struct timespec* rem) {

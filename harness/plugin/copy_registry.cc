@@ -37,18 +37,25 @@ int Visit(dl_phdr_info* info, size_t, void* arg) {
 
 }  // namespace
 
-bool RegisterPluginCopy(void* handle) {
+bool PluginCopyRangeOf(void* handle, PluginCopyRange* out) {
   link_map* lm = nullptr;
   if (handle == nullptr || dlinfo(handle, RTLD_DI_LINKMAP, &lm) != 0 || lm == nullptr) return false;
   Find f;
   f.bias = static_cast<uint64_t>(lm->l_addr);
   dl_iterate_phdr(&Visit, &f);
   if (!f.found) return false;
+  *out = PluginCopyRange{f.bias, f.start, f.end};
+  return true;
+}
+
+bool RegisterPluginCopy(void* handle) {
+  PluginCopyRange r;
+  if (!PluginCopyRangeOf(handle, &r)) return false;
   const size_t i = g_used.fetch_add(1);
   if (i >= kMaxRegisteredCopies) return false;
-  g_slots[i].bias.store(f.bias, std::memory_order_relaxed);
-  g_slots[i].start.store(f.start, std::memory_order_relaxed);
-  g_slots[i].end.store(f.end, std::memory_order_relaxed);
+  g_slots[i].bias.store(r.bias, std::memory_order_relaxed);
+  g_slots[i].start.store(r.start, std::memory_order_relaxed);
+  g_slots[i].end.store(r.end, std::memory_order_relaxed);
   // Publish in order: a reader sees slot i only once every earlier one is.
   size_t expect = i;
   while (!g_ready.compare_exchange_weak(expect, i + 1, std::memory_order_release)) expect = i;
@@ -64,6 +71,15 @@ void ForEachPluginCopy(void (*fn)(const PluginCopyRange& range, void* arg), void
     r.end = g_slots[i].end.load(std::memory_order_relaxed);
     fn(r, arg);
   }
+}
+
+uint64_t PluginCopyHolding(uint64_t address) {
+  const size_t n = g_ready.load(std::memory_order_acquire);
+  for (size_t i = 0; i < n; i++) {
+    const uint64_t start = g_slots[i].start.load(std::memory_order_relaxed);
+    if (address >= start && address < g_slots[i].end.load(std::memory_order_relaxed)) return start;
+  }
+  return 0;
 }
 
 }  // namespace raftlab

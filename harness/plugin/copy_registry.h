@@ -30,4 +30,12 @@ bool RegisterPluginCopy(void* handle);
 // Calls fn(range, arg) for every recorded copy, in registration order.
 void ForEachPluginCopy(void (*fn)(const PluginCopyRange& range, void* arg), void* arg);
 
+// The range of the loaded object whose dlopen handle is `handle`, whether
+// recorded or not. False when the handle is not a loaded object.
+bool PluginCopyRangeOf(void* handle, PluginCopyRange* out);
+
+// The start of the recorded copy that holds `address`, or 0 when none does
+// (async-signal-safe).
+uint64_t PluginCopyHolding(uint64_t address);
+
 }  // namespace raftlab

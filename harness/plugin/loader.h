@@ -70,6 +70,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/plugin/copy_registry.h"
 #include "runtime/status.h"
 
 namespace raftlab {
@@ -88,6 +89,9 @@ class LoadedPlugin {
   // The extension table for `id`, or nullptr when the plugin has none (or no
   // get_extension at all).
   const void* GetExtension(const std::string& id) const;
+  // Where this copy's code and data are mapped (copy_registry.h); false
+  // when that cannot be read.
+  bool AddressRange(PluginCopyRange* out) const { return PluginCopyRangeOf(handle_, out); }
   // The path this copy was dlopened from: "/proc/self/fd/<N>", unique among
   // the copies alive in this process (a view of a LOAD_ONCE image has its
   // image's path and memfd). Stack dumps show the mapping as

@@ -1,6 +1,6 @@
 #include "harness/raft/cluster_peer.h"
 
-
+#include "harness/plugin/raw_threads.h"
 #include "harness/raft/bounded_call.h"
 #include "harness/raft/cluster.h"
 #include "harness/raft/timing.h"
@@ -239,6 +239,20 @@ std::vector<std::string> ClusterPeer::Shutdown() {
     (void)applier_.release();
     LeakForever();
     return problems;
+  }
+  // Threads the plugin started itself (std::thread, pthread_create): its
+  // private copy's address range tells which are this peer's.
+  if (PluginCopyRange range; !rt.simulated() && plugin_ && !plugin_->shared_image() && plugin_->AddressRange(&range)) {
+    if (const size_t own = RawThreadsStillAlive(rt, range, cluster_.Scaled(kRawThreadExitGrace)); own > 0) {
+      cluster_.ctx().RequestStackDump(who + "'s own threads (std::thread/pthread_create) still run after kill()");
+      problems.push_back(who + " is a zombie: kill() returned but " + std::to_string(own) +
+                         (own == 1 ? " thread it started itself (std::thread or pthread_create) is"
+                                   : " threads it started itself (std::thread or pthread_create) are") +
+                         " still running (join every thread before kill() returns)");
+      (void)applier_.release();
+      LeakForever();
+      return problems;
+    }
   }
 
   // The applier exits once the channel is closed and its snapshot() returns.

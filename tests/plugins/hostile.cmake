@@ -3,7 +3,7 @@
 # tests/plugins/CMakeLists.txt, whose raftlab_test_plugin() it uses.
 set(RAFTLAB_HOSTILE_PLUGINS quiet crash abort throw throw_thread hang_make hang_start busy log_crash flood
   crash_thread oom threads_raw fork open_write socket exec system
-  threads_host crash_handler apply_zero apply_gap apply_huge host_after_kill kill_hangs exit)
+  threads_host crash_handler apply_zero apply_gap apply_huge host_after_kill kill_hangs exit raw_zombie)
 foreach(kind ${RAFTLAB_HOSTILE_PLUGINS})
   string(TOUPPER ${kind} _macro)
   if(kind STREQUAL "quiet")

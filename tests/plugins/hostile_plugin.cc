@@ -39,6 +39,8 @@
 //                         host->persist_save (destroy() joins it)
 //   HOSTILE_KILL_HANGS    kill() never returns
 //   HOSTILE_EXIT          start() calls std::exit(7)
+//   HOSTILE_RAW_ZOMBIE    make() starts a std::thread (not a host thread)
+//                         that never ends; kill() returns at once
 //   HOSTILE_HEAP_OVERFLOW make() reads one element past a heap array (built
 //                         with AddressSanitizer: the finding for --asan)
 //
@@ -74,6 +76,11 @@ struct Peer {
 };
 
 [[maybe_unused]] void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// HOSTILE_RAW_ZOMBIE: a ticker that never looks at host->killed().
+[[maybe_unused]] void RawTicker() {
+  for (;;) SleepMs(50);
+}
 
 // The body of the one host thread of the cluster behaviours.
 [[maybe_unused]] void Worker(void* arg) {
@@ -212,6 +219,8 @@ raftlab_raft* Make(const raftlab_host* host, int32_t me, int32_t npeers) {
   for (int i = 0; i < 3000; ++i) {
     if (host->thread_start(host, "sleeper", Worker, peer) == nullptr) break;  // refused: stop
   }
+#elif defined(HOSTILE_RAW_ZOMBIE)
+  std::thread(RawTicker).detach();
 #elif defined(HOSTILE_HOST_AFTER_KILL)
   peer->raw = std::thread([peer] {
     while (!peer->kill_called.load()) SleepMs(1);

@@ -161,6 +161,26 @@ TEST_F(HostileTest, KillThatNeverReturnsIsAZombie) {
   }
 }
 
+// A thread the plugin started itself (std::thread) that outlives kill(): a
+// zombie too, named by peer (its private copy's address range says whose),
+// with the stacks taken while it still runs. Not in sanitizer builds, which
+// have no pthread_create interposer (harness/plugin/raw_threads.h).
+TEST_F(HostileTest, OwnThreadStillRunningAfterKillIsAZombie) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizer builds do not record the plugin's own threads";
+#endif
+  TestResult r = Run("cluster-life-one", RAFTLAB_HOSTILE_RAW_ZOMBIE);
+  EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
+  EXPECT_THAT(r.message, HasSubstr("peer 0 is a zombie: kill() returned but 1 thread it started itself "
+                                   "(std::thread or pthread_create) is still running"));
+  EXPECT_THAT(r.stack_dump, HasSubstr("stacks taken because peer 0's own threads (std::thread/pthread_create) "
+                                      "still run after kill()"));
+  if (r.stack_dump.find("no stack dump") == std::string::npos) {
+    EXPECT_THAT(r.stack_dump, HasSubstr("<- your plugin (copy "));
+    EXPECT_THAT(r.stack_dump, HasSubstr("SleepMs"));  // RawTicker's loop, inlined
+  }
+}
+
 TEST_F(HostileTest, CallingTheHostAfterKillIsNamed) {
   TestResult r = Run("cluster-life", RAFTLAB_HOSTILE_HOST_AFTER_KILL);
   EXPECT_EQ(r.verdict, Verdict::kFail) << r.message;
