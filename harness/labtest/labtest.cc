@@ -534,9 +534,12 @@ int ListCommand(const Options& o, const Environment& env) {
   }
   fmt::print(env.out, "\n");
   if (o.verbose) {
+    // Each scenario with the fixture it builds: what verbs its prelude may use.
     fmt::print(env.out, "\nScenarios:\n");
     for (const ScenarioInfo* s : env.registry->All()) {
-      fmt::print(env.out, "  {}: {}\n", s->name, s->help);
+      const std::string fixture =
+          s->fixture == StepFixture::kAny ? "" : fmt::format(" [{} fixture]", StepFixtureName(s->fixture));
+      fmt::print(env.out, "  {}{}: {}\n", s->name, fixture, s->help);
       for (const ParamSpec& p : s->params) {
         fmt::print(env.out, "      {} (default {}): {}\n", p.name, FormatParam(p.default_value), p.help);
       }

@@ -34,6 +34,8 @@ const char* StepFixtureName(StepFixture f) {
       return "raft";
     case StepFixture::kKv:
       return "kv";
+    case StepFixture::kRsm:
+      return "rsm";
   }
   return "?";
 }

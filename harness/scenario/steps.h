@@ -53,9 +53,12 @@ struct StepValue {
 };
 
 // Which fixture a verb drives. A test's first step starts the fixture
-// (`cluster` or `kv_cluster`); every later verb must fit it.
-enum class StepFixture { kAny, kRaft, kKv };
-const char* StepFixtureName(StepFixture f);  // "any", "raft", "kv"
+// (`cluster` or `kv_cluster`); every later verb must fit it. A C++ scenario
+// says which fixture it builds (ScenarioInfo::fixture) so that its prelude
+// is checked the same way; kRsm is a KvCluster of rsm servers, which only
+// C++ scenarios build: it has no clerks, so only kAny verbs fit it.
+enum class StepFixture { kAny, kRaft, kKv, kRsm };
+const char* StepFixtureName(StepFixture f);  // "any", "raft", "kv", "rsm"
 
 enum class StepArgType {
   kInt,      // an integer, or an expression over bound names: `idx`, `idx+1`, `n-1`
