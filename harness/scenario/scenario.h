@@ -68,10 +68,14 @@ struct TestSpec {
   int repeat = 1;           // repetitions used by grading (issue 5)
   std::string scenario;     // registered scenario name ("" for a steps test)
   Params params;
-  // A steps test (issue 15): the validated steps, run by the steps runner
-  // (harness/steps/); null for a C++ scenario test.
+  // The validated steps (issue 15), run by the steps runner (harness/steps/):
+  // the whole test when `scenario` is empty (a steps test), else the
+  // scenario's prelude (StepProgram::prelude); null for a plain C++ test.
   std::shared_ptr<const StepProgram> steps;
-  bool IsSteps() const { return steps != nullptr; }
+  bool IsSteps() const { return steps != nullptr && scenario.empty(); }
+  bool HasPrelude() const { return steps != nullptr && !scenario.empty(); }
+  // How the test is written, for listings: "steps", "C++" or "C++ + steps prelude".
+  const char* KindLabel() const { return IsSteps() ? "steps" : HasPrelude() ? "C++ + steps prelude" : "C++"; }
   std::string source;       // "config/raft_lab_test.yml:42" for messages
   // What the test demands (catalogue key `checks`, see config.h): "safety"
   // (a rule of the Raft paper), "liveness" (progress within the paper's and

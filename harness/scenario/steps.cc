@@ -1,5 +1,5 @@
 // The step verb registry and the verb reference (see steps.h).
-// Thread safety: Register/SetRunner during static initialisation only, then
+// Thread safety: Register*/Set*Runner during static initialisation only, then
 // read-only. Ownership: the registry owns its StepVerbInfos by value.
 #include "harness/scenario/steps.h"
 
@@ -98,6 +98,8 @@ std::vector<std::string> StepRegistry::Names() const {
 }
 
 void StepRegistry::SetRunner(std::function<void(TestContext&)> runner) { runner_ = std::move(runner); }
+
+void StepRegistry::SetPreludeRunner(PreludeRunner runner) { prelude_runner_ = std::move(runner); }
 
 StepRegistry& GlobalStepRegistry() { return ScenarioRegistry::Global().steps(); }
 

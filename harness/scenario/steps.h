@@ -1,6 +1,8 @@
 // Steps: a test written as data (issue 15). A catalogue entry may carry
-// `steps:` instead of `scenario:`; each step is one verb of the Raft or KV
-// fixture with named arguments, plus the control forms `repeat` and `for`.
+// `steps:` instead of `scenario:` (a steps test), or beside it (a prelude:
+// the steps run on the scenario's own fixture before the scenario's first
+// action); each step is one verb of the Raft or KV fixture with named
+// arguments, plus the control forms `repeat` and `for`.
 //
 // This header holds what both sides of the language need and nothing of the
 // fixtures: the position-carrying value tree the catalogue loader builds from
@@ -96,9 +98,11 @@ struct Step {
 };
 
 struct StepProgram {
-  StepFixture fixture = StepFixture::kRaft;  // what the first step starts
+  // What the first step starts; for a prelude, what the scenario builds.
+  StepFixture fixture = StepFixture::kRaft;
   std::vector<Step> steps;
-  std::string where;  // the `steps:` key
+  std::string where;     // the `steps:` key
+  bool prelude = false;  // the prelude of the test's C++ scenario (no fixture-starting step)
 };
 
 // Runs one step; throws TestFailed (through the fixture) when a check fails.
@@ -132,9 +136,18 @@ class StepRegistry {
   void SetRunner(std::function<void(TestContext&)> runner);
   const std::function<void(TestContext&)>& runner() const { return runner_; }
 
+  // Runs the C++ scenario `body` of a test that has a prelude: the test's
+  // steps run on the first fixture `body` builds, at the end of its
+  // construction (TestContext::SetFixtureHook), then `body` goes on
+  // (harness/steps/ sets it; empty without harness/steps).
+  using PreludeRunner = std::function<void(TestContext&, const std::function<void(TestContext&)>& body)>;
+  void SetPreludeRunner(PreludeRunner runner);
+  const PreludeRunner& prelude_runner() const { return prelude_runner_; }
+
  private:
   std::map<std::string, StepVerbInfo, std::less<>> verbs_;
   std::function<void(TestContext&)> runner_;
+  PreludeRunner prelude_runner_;
 };
 
 // The verbs and runner of this binary: ScenarioRegistry::Global().steps().
