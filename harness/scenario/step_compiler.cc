@@ -151,6 +151,10 @@ class Compiler {
     step.where = verb_where;
     const StepVerbInfo* verb = registry_.Find(step.verb);
     if (!verb) {
+      if (const std::string* why = registry_.Unavailable(step.verb)) {
+        Error(verb_where, fmt::format("there is no step verb '{}': {}", step.verb, *why));
+        return std::nullopt;
+      }
       std::string hint = StepClosestMatch(step.verb, registry_.Names());
       Error(verb_where,
             fmt::format("unknown step verb '{}' ({})", step.verb,

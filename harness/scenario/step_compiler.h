@@ -9,6 +9,7 @@
 //   - a verb of the other fixture (a KV verb in a Raft test), a test that
 //     does not start with `cluster` / `kv_cluster`, or starts one twice;
 //   - a verb's own rule (StepVerbInfo::check);
+//   - a word registered as unavailable (`append`), with what to write instead;
 //   - in a prelude (steps beside `scenario:`, CompilePrelude): a verb that
 //     starts a fixture (the scenario builds its own), a verb of the other
 //     fixture than the scenario's, a KV clerk verb on rsm servers.

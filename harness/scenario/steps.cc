@@ -74,6 +74,10 @@ void StepRegistry::Register(StepVerbInfo info) {
     std::abort();
   }
   std::string name = info.name;
+  if (unavailable_.count(name)) {
+    std::fprintf(stderr, "raftlab internal error: step verb '%s' is also registered as unavailable\n", name.c_str());
+    std::abort();
+  }
   if (!verbs_.emplace(name, std::move(info)).second) {
     std::fprintf(stderr, "raftlab internal error: step verb '%s' registered twice\n", name.c_str());
     std::abort();
@@ -95,6 +99,19 @@ std::vector<std::string> StepRegistry::Names() const {
   std::vector<std::string> out;
   for (const auto& [name, info] : verbs_) out.push_back(name);
   return out;
+}
+
+void StepRegistry::RegisterUnavailable(std::string name, std::string why) {
+  if (name.empty() || why.empty() || verbs_.count(name) || !unavailable_.emplace(name, std::move(why)).second) {
+    std::fprintf(stderr, "raftlab internal error: unavailable step word '%s' registered twice or as a verb\n",
+                 name.c_str());
+    std::abort();
+  }
+}
+
+const std::string* StepRegistry::Unavailable(std::string_view name) const {
+  auto it = unavailable_.find(name);
+  return it == unavailable_.end() ? nullptr : &it->second;
 }
 
 void StepRegistry::SetRunner(std::function<void(TestContext&)> runner) { runner_ = std::move(runner); }

@@ -131,6 +131,14 @@ class StepRegistry {
   std::vector<const StepVerbInfo*> All() const;  // sorted by name
   std::vector<std::string> Names() const;
 
+  // A word that is deliberately not a verb (e.g. `append`: the KV ABI has
+  // no Append), with what to write instead. The compiler gives `why` as the
+  // error for a step that uses it. A duplicate, or a registered verb of the
+  // same name, aborts at start-up (a harness bug).
+  void RegisterUnavailable(std::string name, std::string why);
+  // The explanation for an unavailable word; null when it is not one.
+  const std::string* Unavailable(std::string_view name) const;
+
   // The body that runs a steps test (harness/steps/ sets it); empty when
   // this binary was built without harness/steps.
   void SetRunner(std::function<void(TestContext&)> runner);
@@ -146,6 +154,7 @@ class StepRegistry {
 
  private:
   std::map<std::string, StepVerbInfo, std::less<>> verbs_;
+  std::map<std::string, std::string, std::less<>> unavailable_;  // word -> what to use instead
   std::function<void(TestContext&)> runner_;
   PreludeRunner prelude_runner_;
 };
@@ -155,6 +164,12 @@ StepRegistry& GlobalStepRegistry();
 
 struct StepRegistrar {
   explicit StepRegistrar(StepVerbInfo info) { GlobalStepRegistry().Register(std::move(info)); }
+};
+
+struct UnavailableStepRegistrar {
+  UnavailableStepRegistrar(std::string name, std::string why) {
+    GlobalStepRegistry().RegisterUnavailable(std::move(name), std::move(why));
+  }
 };
 
 #define RAFTLAB_STEP_CONCAT2(a, b) a##b

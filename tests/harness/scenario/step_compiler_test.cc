@@ -343,6 +343,30 @@ TEST_F(StepCompilerTest, PreludeNeedsAScenarioThatSaysItsFixtureAndSomeSteps) {
               HasSubstr("'steps' in test 'x' (a prelude of scenario 'sc') must be a non-empty list of steps"));
 }
 
+TEST_F(StepCompilerTest, AnUnavailableWordSaysWhatToWriteInstead) {
+  reg_.RegisterUnavailable("append", "no Append here; use put");
+  std::string e = OnlyError(t_.List({t_.Map({{"kv_cluster", t_.Scalar("3")}}),
+                                     t_.Verb("append", {{"key", t_.Scalar("a")}})}));
+  EXPECT_THAT(e, ::testing::MatchesRegex("t\\.yml:[0-9]+:5: there is no step verb 'append': no Append here; use "
+                                         "put"));
+  // The same in a prelude, and an unregistered word is still an unknown verb.
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Scalar("append")}), StepFixture::kKv),
+              HasSubstr("there is no step verb 'append': no Append here; use put"));
+  EXPECT_THAT(OnlyError(t_.List({t_.Map({{"kv_cluster", t_.Scalar("3")}}), t_.Scalar("appendd")})),
+              HasSubstr("unknown step verb 'appendd'"));
+}
+
+TEST(StepRegistryTest, AnUnavailableWordCannotAlsoBeAVerb) {
+  StepRegistry reg;
+  reg.RegisterUnavailable("append", "why");
+  ASSERT_NE(reg.Unavailable("append"), nullptr);
+  EXPECT_EQ(*reg.Unavailable("append"), "why");
+  EXPECT_EQ(reg.Unavailable("put"), nullptr);
+  EXPECT_DEATH(reg.Register({"append", StepFixture::kKv, false, "", {}, "", "", nullptr, &Noop}),
+               "also registered as unavailable");
+  EXPECT_DEATH(reg.RegisterUnavailable("append", "again"), "registered twice");
+}
+
 TEST(ParseIntExprTest, LiteralsNamesAndOffsets) {
   EXPECT_EQ(ParseIntExpr("7")->offset, 7);
   EXPECT_EQ(ParseIntExpr("-3")->offset, -3);

@@ -457,6 +457,26 @@ TEST_F(StepRunTest, AnAdoptedFixtureOutlivesTheStepRun) {
   c.End();
 }
 
+TEST_F(StepRunTest, AppendIsRefusedWithWhatToWriteInstead) {
+  auto cat = ParseCatalogue(
+      "version: 1\n"
+      "parts: [{part: 1, name: p, points: 1}]\n"
+      "tests:\n"
+      "  - name: t\n"
+      "    part: 1\n"
+      "    points: 1\n"
+      "    steps:\n"
+      "      - kv_cluster: 3\n"
+      "      - append: {key: a, value: b}\n",
+      "append.yml", ScenarioRegistry::Global());
+  ASSERT_FALSE(cat.ok());
+  EXPECT_EQ(cat.status().message(),
+            "append.yml:9:9: there is no step verb 'append': the KV ABI (include/raftlab/raftlab.h) is MIT 2025's "
+            "versioned Put/Get, which has no Append; to extend a value, read it and put the whole new value "
+            "conditional on the version read ('- get: {key: k, value: ab, version: 1}' then '- put: {key: k, "
+            "value: abc, version: 1}'), or write a C++ scenario (harness/kv/scenarios/) for anything more");
+}
+
 // docs/STEPS.md carries the verb reference that --list-steps prints, as
 // Markdown; RAFTLAB_REWRITE_DOCS=1 rewrites it from the registry.
 TEST(StepDocsTest, DocsHaveTheCurrentVerbReference) {
