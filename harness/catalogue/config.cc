@@ -392,11 +392,11 @@ class Parser {
           ok = false;
         }
       }
-      if (keys.count("scenario") == keys.count("steps")) {
-        const char* what = keys.count("scenario") ? "both 'scenario:' and 'steps:'" : "missing 'scenario:' or 'steps:'";
-        Error(item, fmt::format("{} {} (a test is exactly one of: 'scenario:' a C++ scenario, or 'steps:' a list "
-                                "of steps, see docs/STEPS.md)",
-                                what, where));
+      if (!keys.count("scenario") && !keys.count("steps")) {
+        Error(item, fmt::format("missing 'scenario:' or 'steps:' {} (a test runs 'scenario:' a C++ scenario, "
+                                "'steps:' a list of steps, or both: steps as the scenario's prelude; see "
+                                "docs/STEPS.md)",
+                                where));
         ok = false;
       }
       if (keys.count("name") && String(keys["name"], "'name'", &t.name)) {
@@ -479,16 +479,21 @@ class Parser {
       if (scenario) {
         ok &= FillParams(keys.count("params") ? keys["params"] : YAML::Node(), *scenario, where, &t.params);
       }
-      if (keys.count("steps")) {
-        if (keys.count("params")) {
-          Error(keys["params"], fmt::format("'params' {} belongs to a 'scenario:' test; a steps test states its "
-                                            "values in its steps",
-                                            where));
-          ok = false;
-        }
+      if (keys.count("steps") && !keys.count("scenario") && keys.count("params")) {
+        Error(keys["params"], fmt::format("'params' {} belongs to a 'scenario:' test; a steps test states its "
+                                          "values in its steps",
+                                          where));
+        ok = false;
+      }
+      // Steps beside a scenario are its prelude (docs/STEPS.md): compiled
+      // against the fixture the scenario builds. An unknown scenario has
+      // been reported above; its prelude is not checked.
+      if (keys.count("steps") && (!keys.count("scenario") || scenario)) {
         std::vector<std::string> step_errors;
         std::optional<StepProgram> program =
-            CompileSteps(ToStepValue(keys["steps"]), registry_.steps(), where, &step_errors);
+            scenario ? CompilePrelude(ToStepValue(keys["steps"]), scenario->fixture, scenario->name,
+                                      registry_.steps(), where, &step_errors)
+                     : CompileSteps(ToStepValue(keys["steps"]), registry_.steps(), where, &step_errors);
         for (const std::string& e : step_errors) RawError(e);
         if (program) {
           t.steps = std::make_shared<const StepProgram>(std::move(*program));

@@ -20,6 +20,9 @@
 //       steps:                         # a steps test (docs/STEPS.md), compiled at load
 //         - cluster: {servers: 3}      # against the step verbs (harness/scenario/step_compiler.h)
 //         - check_one_leader: {as: leader}
+//                                      # steps beside 'scenario:' are its prelude: they
+//                                      # run on the scenario's fixture before its first
+//                                      # action (no 'cluster' step; CompilePrelude)
 //       checks: liveness               # what it demands: safety | liveness |
 //                                      # performance; optional (a course's own
 //                                      # catalogue may omit it), but every test

@@ -47,11 +47,12 @@ KvCluster::KvCluster(TestContext& ctx, const KvClusterOptions& opts)
         std::to_string(opts.maxraftstate));
   try {
     for (int i = 0; i < n_; i++) StartServer(i);
+    MarkFiguresStart();
+    RunFixtureHook();  // a steps prelude, when the test has one
   } catch (...) {
     Teardown();
     throw;
   }
-  MarkFiguresStart();
 }
 
 KvCluster::~KvCluster() { Teardown(); }

@@ -3,11 +3,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <random>
 #include <regex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -510,6 +512,8 @@ int ListCommand(const Options& o, const Environment& env) {
   std::unique_ptr<Selection> sel = Select(o, env, &code);
   if (!sel) return code;
   fmt::print(env.out, "Catalogue {} ({})\n", sel->config_path, sel->origin);
+  size_t kind_width = 5;  // "steps"; wider when a test is "C++ + steps prelude"
+  for (const TestSpec* t : sel->tests) kind_width = std::max(kind_width, std::string_view(t->KindLabel()).size());
   double total = 0;
   for (const PartSpec& p : sel->catalogue.parts) {
     std::vector<const TestSpec*> in_part;
@@ -521,8 +525,8 @@ int ListCommand(const Options& o, const Environment& env) {
     for (const TestSpec* t : in_part) {
       total += t->points;
       std::string net = NetworkLabel(*t);
-      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {:<5} {:<11}  {}{}\n", t->name, t->points, t->timeout_s,
-                 t->IsSteps() ? "steps" : "C++", t->checks.empty() ? "-" : t->checks, t->description,
+      fmt::print(env.out, "  {:<36} {:>4g} pts  {:>4g} s  {:<{}} {:<11}  {}{}\n", t->name, t->points, t->timeout_s,
+                 t->KindLabel(), kind_width, t->checks.empty() ? "-" : t->checks, t->description,
                  net.empty() ? "" : " (" + net + ")");
       if (o.verbose) {
         std::string params;
@@ -533,22 +537,29 @@ int ListCommand(const Options& o, const Environment& env) {
                      t->steps->steps.size() == 1 ? "" : "s", t->steps->where, graded);
         } else {
           fmt::print(env.out, "      scenario {}:{}{}\n", t->scenario, params, graded);
+          if (t->HasPrelude()) {
+            fmt::print(env.out, "      prelude: {} step{} at {}\n", t->steps->steps.size(),
+                       t->steps->steps.size() == 1 ? "" : "s", t->steps->where);
+          }
         }
       }
     }
   }
   fmt::print(env.out, "\n{} test{}, {:g} points\n", sel->tests.size(), sel->tests.size() == 1 ? "" : "s", total);
-  // The columns after the timeout: how the test is written (C++ or steps)
-  // and what it demands (catalogue key `checks`).
+  // The columns after the timeout: how the test is written (C++, steps, or
+  // C++ with a steps prelude) and what it demands (catalogue key `checks`).
   fmt::print(env.out, "checks: ");
   for (size_t k = 0; k < DemandKinds().size(); k++) {
     fmt::print(env.out, "{}{}", k == 0 ? "" : "; ", DemandLabel(DemandKinds()[k]));
   }
   fmt::print(env.out, "\n");
   if (o.verbose) {
+    // Each scenario with the fixture it builds: what verbs its prelude may use.
     fmt::print(env.out, "\nScenarios:\n");
     for (const ScenarioInfo* s : env.registry->All()) {
-      fmt::print(env.out, "  {}: {}\n", s->name, s->help);
+      const std::string fixture =
+          s->fixture == StepFixture::kAny ? "" : fmt::format(" [{} fixture]", StepFixtureName(s->fixture));
+      fmt::print(env.out, "  {}{}: {}\n", s->name, fixture, s->help);
       for (const ParamSpec& p : s->params) {
         fmt::print(env.out, "      {} (default {}): {}\n", p.name, FormatParam(p.default_value), p.help);
       }

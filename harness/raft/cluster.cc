@@ -28,11 +28,12 @@ Cluster::Cluster(TestContext& ctx, const ClusterOptions& opts)
                                     : ""));
   try {
     for (int i = 0; i < n_; i++) StartPeer(i);  // every peer starts in the connected group
+    MarkFiguresStart();
+    RunFixtureHook();  // a steps prelude, when the test has one
   } catch (...) {
     Teardown();
     throw;
   }
-  MarkFiguresStart();
 }
 
 Cluster::~Cluster() { Teardown(); }

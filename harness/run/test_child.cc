@@ -86,7 +86,7 @@ struct Ending {
   std::string message;
 };
 
-// `name` is the scenario's name, or "steps" for a steps test.
+// `name` says what runs, for messages: "scenario 'backup'", "the test's steps".
 Ending RunScenario(const std::string& name, const ScenarioFn& fn, ChildTestContext& ctx) {
   ctx.BindScenarioThread();
   try {
@@ -99,7 +99,7 @@ Ending RunScenario(const std::string& name, const ScenarioFn& fn, ChildTestConte
   } catch (const std::logic_error& e) {
     // Params accessors and other harness preconditions: a catalogue or
     // scenario bug, not the student's.
-    return {Verdict::kError, fmt::format("harness error in scenario '{}': {}", name, e.what())};
+    return {Verdict::kError, fmt::format("harness error in {}: {}", name, e.what())};
   } catch (const std::bad_alloc& e) {
     return {Verdict::kCrash,
             fmt::format("crashed: out of memory: an allocation failed and std::bad_alloc escaped from your code "
@@ -303,20 +303,30 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     Finish(r, result_fd);
   }
   r.part = spec->part;
-  // A C++ scenario (validated by the loader), or the steps runner
-  // (harness/steps/, linked into labtest) for a steps test.
-  const std::string body_name = spec->IsSteps() ? "steps" : spec->scenario;
+  // A C++ scenario (validated by the loader), the steps runner
+  // (harness/steps/, linked into labtest) for a steps test, or the scenario
+  // through the prelude runner (harness/steps/) when steps are its prelude.
+  const std::string body_name = spec->IsSteps()      ? "the test's steps"
+                                : spec->HasPrelude() ? "scenario '" + spec->scenario + "' or its steps prelude"
+                                                     : "scenario '" + spec->scenario + "'";
   ScenarioFn body;
+  std::string missing;  // what this labtest was built without
   if (spec->IsSteps()) {
     body = registry.steps().runner();
+    missing = "the steps runner (harness/steps/)";
   } else if (const ScenarioInfo* scenario = registry.Find(spec->scenario)) {
     body = scenario->fn;
+    if (spec->HasPrelude()) {
+      const StepRegistry::PreludeRunner& prelude = registry.steps().prelude_runner();
+      body = prelude ? ScenarioFn([prelude, fn = scenario->fn](TestContext& c) { prelude(c, fn); }) : ScenarioFn();
+      missing = "the prelude runner (harness/steps/)";
+    }
+  } else {
+    missing = "scenario '" + spec->scenario + "'";
   }
   if (!body) {
     r.verdict = Verdict::kError;
-    r.message = fmt::format(
-        "this labtest cannot run test '{}': it was built without {}", spec->name,
-        spec->IsSteps() ? std::string("the steps runner (harness/steps/)") : "scenario '" + spec->scenario + "'");
+    r.message = fmt::format("this labtest cannot run test '{}': it was built without {}", spec->name, missing);
     Finish(r, result_fd);
   }
 

@@ -28,6 +28,7 @@
 namespace raftlab {
 
 class PluginLibrary;  // harness/plugin/loader.h
+class FixtureBase;    // harness/fixture/fixture_base.h (only named here: the prelude hook's argument)
 
 // One parameter value from YAML.
 using ParamValue = std::variant<int64_t, double, bool, std::string>;
@@ -67,10 +68,14 @@ struct TestSpec {
   int repeat = 1;           // repetitions used by grading (issue 5)
   std::string scenario;     // registered scenario name ("" for a steps test)
   Params params;
-  // A steps test (issue 15): the validated steps, run by the steps runner
-  // (harness/steps/); null for a C++ scenario test.
+  // The validated steps (issue 15), run by the steps runner (harness/steps/):
+  // the whole test when `scenario` is empty (a steps test), else the
+  // scenario's prelude (StepProgram::prelude); null for a plain C++ test.
   std::shared_ptr<const StepProgram> steps;
-  bool IsSteps() const { return steps != nullptr; }
+  bool IsSteps() const { return steps != nullptr && scenario.empty(); }
+  bool HasPrelude() const { return steps != nullptr && !scenario.empty(); }
+  // How the test is written, for listings: "steps", "C++" or "C++ + steps prelude".
+  const char* KindLabel() const { return IsSteps() ? "steps" : HasPrelude() ? "C++ + steps prelude" : "C++"; }
   std::string source;       // "config/raft_lab_test.yml:42" for messages
   // What the test demands (catalogue key `checks`, see config.h): "safety"
   // (a rule of the Raft paper), "liveness" (progress within the paper's and
@@ -138,6 +143,21 @@ class TestContext {
   // tells its parent, which dumps the stacks while the process still runs
   // (kStackDumpRequestLine). Never blocks; any thread; the first call counts.
   virtual void RequestStackDump(const std::string& why) { (void)why; }
+
+  // A steps prelude's way onto a C++ scenario's fixture (docs/STEPS.md).
+  // The steps runner sets the hook before it calls the scenario; the first
+  // fixture the scenario builds takes it at the end of its constructor
+  // (FixtureBase::RunFixtureHook), every peer started, and runs it on the
+  // thread that builds it; a hook that throws (a failed check) fails the
+  // construction, which tears the fixture down. Taking clears it, so later
+  // fixtures of the test get none. Any thread. The default context keeps no
+  // hook: SetFixtureHook throws std::logic_error (a harness bug).
+  using FixtureHook = std::function<void(FixtureBase&)>;
+  virtual void SetFixtureHook(FixtureHook hook) {
+    (void)hook;
+    throw std::logic_error("this TestContext cannot run a steps prelude");
+  }
+  virtual FixtureHook TakeFixtureHook() { return nullptr; }
 };
 
 // The stderr line by which a test child asks its parent for a stack dump.
@@ -150,6 +170,11 @@ struct ScenarioInfo {
   std::string help;
   std::vector<ParamSpec> params;
   ScenarioFn fn;
+  // The fixture the scenario builds first: kRaft (a Cluster), kKv (a
+  // KvCluster of KV servers) or kRsm (of rsm servers). A test's steps
+  // prelude is checked against it (docs/STEPS.md); kAny (not said) refuses
+  // a prelude.
+  StepFixture fixture = StepFixture::kAny;
 };
 
 class ScenarioRegistry {
@@ -175,7 +200,7 @@ struct ScenarioRegistrar {
 
 #define RAFTLAB_SCENARIO_CONCAT2(a, b) a##b
 #define RAFTLAB_SCENARIO_CONCAT(a, b) RAFTLAB_SCENARIO_CONCAT2(a, b)
-// Usage: RAFTLAB_REGISTER_SCENARIO({"initial_election", "help", {params...}, &InitialElection});
+// Usage: RAFTLAB_REGISTER_SCENARIO({"backup", "help", {params...}, &Backup, StepFixture::kRaft});
 #define RAFTLAB_REGISTER_SCENARIO(...)                                                   \
   static ::raftlab::ScenarioRegistrar RAFTLAB_SCENARIO_CONCAT(raftlab_scenario_reg_,   \
                                                               __LINE__)(::raftlab::ScenarioInfo __VA_ARGS__)

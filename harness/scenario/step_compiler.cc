@@ -82,6 +82,36 @@ class Compiler {
     return program;
   }
 
+  // A prelude runs on the fixture `scenario` builds (`fixture`): no step may
+  // start one, and `n` is bound from the start.
+  std::optional<StepProgram> RunPrelude(const StepValue& steps, StepFixture fixture, const std::string& scenario,
+                                        const std::string& where_test) {
+    StepProgram program;
+    program.where = steps.where;
+    program.prelude = true;
+    program.fixture = fixture;
+    if (fixture == StepFixture::kAny) {
+      Error(steps.where, fmt::format("scenario '{}' {} does not say which fixture it builds, so it cannot have a "
+                                     "steps prelude (remove 'steps:', or make the test a steps test without "
+                                     "'scenario:')",
+                                     scenario, where_test));
+      return std::nullopt;
+    }
+    if (!steps.IsList() || steps.items.empty()) {
+      Error(steps.where, fmt::format("'steps' {} (a prelude of scenario '{}') must be a non-empty list of steps, "
+                                     "e.g. '- disconnect: 0'",
+                                     where_test, scenario));
+      return std::nullopt;
+    }
+    prelude_of_ = scenario;
+    fixture_ = fixture;
+    bound_.insert("n");
+    const size_t before = errors_->size();
+    program.steps = List(steps, /*top=*/false);
+    if (errors_->size() != before) return std::nullopt;
+    return program;
+  }
+
  private:
   void Error(const std::string& where, const std::string& msg) { errors_->push_back(where + ": " + msg); }
 
@@ -121,6 +151,10 @@ class Compiler {
     step.where = verb_where;
     const StepVerbInfo* verb = registry_.Find(step.verb);
     if (!verb) {
+      if (const std::string* why = registry_.Unavailable(step.verb)) {
+        Error(verb_where, fmt::format("there is no step verb '{}': {}", step.verb, *why));
+        return std::nullopt;
+      }
       std::string hint = StepClosestMatch(step.verb, registry_.Names());
       Error(verb_where,
             fmt::format("unknown step verb '{}' ({})", step.verb,
@@ -222,7 +256,40 @@ class Compiler {
     return step;
   }
 
+  // "a Raft cluster" / "a KV cluster" / "rsm servers": what a fixture kind is, in words.
+  static const char* FixtureWords(StepFixture f) {
+    return f == StepFixture::kRaft ? "a Raft cluster" : f == StepFixture::kKv ? "a KV cluster" : "rsm servers";
+  }
+
+  // The rules of a prelude: the scenario builds the fixture; its verbs, or
+  // verbs of both fixtures, fit it.
+  bool PreludeFixture(const StepVerbInfo& verb, const std::string& where) {
+    if (verb.starts_fixture) {
+      Error(where, fmt::format("'{}' starts a fixture, but these steps are the prelude of scenario '{}', which "
+                               "builds its own ({}, sized by its params) and runs the prelude on it; remove this "
+                               "step (a test that starts its own fixture is a steps test, without 'scenario:')",
+                               verb.name, prelude_of_, FixtureWords(fixture_)));
+      return false;
+    }
+    if (verb.fixture == StepFixture::kAny || verb.fixture == fixture_) return true;
+    const char* kind = verb.fixture == StepFixture::kKv ? "KV" : "Raft";
+    if (fixture_ == StepFixture::kRsm) {
+      Error(where, fmt::format("'{}' is a {} verb, but scenario '{}' builds rsm servers, which have no clerks; its "
+                               "prelude may use only the verbs of both fixtures (disconnect, connect, partition, "
+                               "crash, restart, sleep...)",
+                               verb.name, kind, prelude_of_));
+    } else {
+      Error(where, fmt::format("'{}' is a {} verb, but scenario '{}' builds {}, so its prelude is a {} prelude; use "
+                               "{} verbs, or the verbs of both fixtures (disconnect, crash, sleep...)",
+                               verb.name, kind, prelude_of_, FixtureWords(fixture_),
+                               fixture_ == StepFixture::kKv ? "KV" : "Raft",
+                               fixture_ == StepFixture::kKv ? "KV" : "Raft"));
+    }
+    return false;
+  }
+
   bool Fixture(const StepVerbInfo& verb, const std::string& where, bool first) {
+    if (!prelude_of_.empty()) return PreludeFixture(verb, where);
     if (verb.starts_fixture) {
       if (!first) {
         Error(where,
@@ -396,6 +463,7 @@ class Compiler {
   const StepRegistry& registry_;
   std::vector<std::string>* errors_;
   StepFixture fixture_ = StepFixture::kAny;
+  std::string prelude_of_;  // the scenario, when compiling a prelude
   std::set<std::string> bound_;
 };
 
@@ -432,6 +500,12 @@ std::optional<IntExpr> ParseIntExpr(std::string_view text) {
 std::optional<StepProgram> CompileSteps(const StepValue& steps, const StepRegistry& registry,
                                         const std::string& where_test, std::vector<std::string>* errors) {
   return Compiler(registry, errors).Run(steps, where_test);
+}
+
+std::optional<StepProgram> CompilePrelude(const StepValue& steps, StepFixture fixture, const std::string& scenario,
+                                          const StepRegistry& registry, const std::string& where_test,
+                                          std::vector<std::string>* errors) {
+  return Compiler(registry, errors).RunPrelude(steps, fixture, scenario, where_test);
 }
 
 std::string StepClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {

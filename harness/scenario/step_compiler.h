@@ -8,7 +8,11 @@
 //   - a name used before a step binds it (`as: leader`), or bound twice;
 //   - a verb of the other fixture (a KV verb in a Raft test), a test that
 //     does not start with `cluster` / `kv_cluster`, or starts one twice;
-//   - a verb's own rule (StepVerbInfo::check).
+//   - a verb's own rule (StepVerbInfo::check);
+//   - a word registered as unavailable (`append`), with what to write instead;
+//   - in a prelude (steps beside `scenario:`, CompilePrelude): a verb that
+//     starts a fixture (the scenario builds its own), a verb of the other
+//     fixture than the scenario's, a KV clerk verb on rsm servers.
 //
 // Step shapes (all equivalent for a verb whose primary argument is `peer`):
 //   - check_no_leader                  # a verb without arguments
@@ -44,6 +48,15 @@ std::optional<IntExpr> ParseIntExpr(std::string_view text);
 // there was any.
 std::optional<StepProgram> CompileSteps(const StepValue& steps, const StepRegistry& registry,
                                         const std::string& where_test, std::vector<std::string>* errors);
+
+// Compiles `steps` as the prelude of C++ scenario `scenario`, which builds
+// a fixture of kind `fixture` (ScenarioInfo::fixture; kAny is an error):
+// the steps run on that fixture, so `n` is bound from the start and no step
+// may start a fixture. Errors as for CompileSteps; the program has
+// prelude = true and fixture = `fixture`.
+std::optional<StepProgram> CompilePrelude(const StepValue& steps, StepFixture fixture, const std::string& scenario,
+                                          const StepRegistry& registry, const std::string& where_test,
+                                          std::vector<std::string>* errors);
 
 // The closest of `candidates` to `word` when it is plausibly a typo, else "".
 // (The catalogue's ClosestMatch and labtest's flag hints use it too.)

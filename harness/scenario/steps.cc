@@ -1,5 +1,5 @@
 // The step verb registry and the verb reference (see steps.h).
-// Thread safety: Register/SetRunner during static initialisation only, then
+// Thread safety: Register*/Set*Runner during static initialisation only, then
 // read-only. Ownership: the registry owns its StepVerbInfos by value.
 #include "harness/scenario/steps.h"
 
@@ -34,6 +34,8 @@ const char* StepFixtureName(StepFixture f) {
       return "raft";
     case StepFixture::kKv:
       return "kv";
+    case StepFixture::kRsm:
+      return "rsm";
   }
   return "?";
 }
@@ -72,6 +74,10 @@ void StepRegistry::Register(StepVerbInfo info) {
     std::abort();
   }
   std::string name = info.name;
+  if (unavailable_.count(name)) {
+    std::fprintf(stderr, "raftlab internal error: step verb '%s' is also registered as unavailable\n", name.c_str());
+    std::abort();
+  }
   if (!verbs_.emplace(name, std::move(info)).second) {
     std::fprintf(stderr, "raftlab internal error: step verb '%s' registered twice\n", name.c_str());
     std::abort();
@@ -95,7 +101,22 @@ std::vector<std::string> StepRegistry::Names() const {
   return out;
 }
 
+void StepRegistry::RegisterUnavailable(std::string name, std::string why) {
+  if (name.empty() || why.empty() || verbs_.count(name) || !unavailable_.emplace(name, std::move(why)).second) {
+    std::fprintf(stderr, "raftlab internal error: unavailable step word '%s' registered twice or as a verb\n",
+                 name.c_str());
+    std::abort();
+  }
+}
+
+const std::string* StepRegistry::Unavailable(std::string_view name) const {
+  auto it = unavailable_.find(name);
+  return it == unavailable_.end() ? nullptr : &it->second;
+}
+
 void StepRegistry::SetRunner(std::function<void(TestContext&)> runner) { runner_ = std::move(runner); }
+
+void StepRegistry::SetPreludeRunner(PreludeRunner runner) { prelude_runner_ = std::move(runner); }
 
 StepRegistry& GlobalStepRegistry() { return ScenarioRegistry::Global().steps(); }
 

@@ -1,6 +1,8 @@
 // Steps: a test written as data (issue 15). A catalogue entry may carry
-// `steps:` instead of `scenario:`; each step is one verb of the Raft or KV
-// fixture with named arguments, plus the control forms `repeat` and `for`.
+// `steps:` instead of `scenario:` (a steps test), or beside it (a prelude:
+// the steps run on the scenario's own fixture before the scenario's first
+// action); each step is one verb of the Raft or KV fixture with named
+// arguments, plus the control forms `repeat` and `for`.
 //
 // This header holds what both sides of the language need and nothing of the
 // fixtures: the position-carrying value tree the catalogue loader builds from
@@ -53,9 +55,12 @@ struct StepValue {
 };
 
 // Which fixture a verb drives. A test's first step starts the fixture
-// (`cluster` or `kv_cluster`); every later verb must fit it.
-enum class StepFixture { kAny, kRaft, kKv };
-const char* StepFixtureName(StepFixture f);  // "any", "raft", "kv"
+// (`cluster` or `kv_cluster`); every later verb must fit it. A C++ scenario
+// says which fixture it builds (ScenarioInfo::fixture) so that its prelude
+// is checked the same way; kRsm is a KvCluster of rsm servers, which only
+// C++ scenarios build: it has no clerks, so only kAny verbs fit it.
+enum class StepFixture { kAny, kRaft, kKv, kRsm };
+const char* StepFixtureName(StepFixture f);  // "any", "raft", "kv", "rsm"
 
 enum class StepArgType {
   kInt,      // an integer, or an expression over bound names: `idx`, `idx+1`, `n-1`
@@ -93,9 +98,11 @@ struct Step {
 };
 
 struct StepProgram {
-  StepFixture fixture = StepFixture::kRaft;  // what the first step starts
+  // What the first step starts; for a prelude, what the scenario builds.
+  StepFixture fixture = StepFixture::kRaft;
   std::vector<Step> steps;
-  std::string where;  // the `steps:` key
+  std::string where;     // the `steps:` key
+  bool prelude = false;  // the prelude of the test's C++ scenario (no fixture-starting step)
 };
 
 // Runs one step; throws TestFailed (through the fixture) when a check fails.
@@ -124,14 +131,32 @@ class StepRegistry {
   std::vector<const StepVerbInfo*> All() const;  // sorted by name
   std::vector<std::string> Names() const;
 
+  // A word that is deliberately not a verb (e.g. `append`: the KV ABI has
+  // no Append), with what to write instead. The compiler gives `why` as the
+  // error for a step that uses it. A duplicate, or a registered verb of the
+  // same name, aborts at start-up (a harness bug).
+  void RegisterUnavailable(std::string name, std::string why);
+  // The explanation for an unavailable word; null when it is not one.
+  const std::string* Unavailable(std::string_view name) const;
+
   // The body that runs a steps test (harness/steps/ sets it); empty when
   // this binary was built without harness/steps.
   void SetRunner(std::function<void(TestContext&)> runner);
   const std::function<void(TestContext&)>& runner() const { return runner_; }
 
+  // Runs the C++ scenario `body` of a test that has a prelude: the test's
+  // steps run on the first fixture `body` builds, at the end of its
+  // construction (TestContext::SetFixtureHook), then `body` goes on
+  // (harness/steps/ sets it; empty without harness/steps).
+  using PreludeRunner = std::function<void(TestContext&, const std::function<void(TestContext&)>& body)>;
+  void SetPreludeRunner(PreludeRunner runner);
+  const PreludeRunner& prelude_runner() const { return prelude_runner_; }
+
  private:
   std::map<std::string, StepVerbInfo, std::less<>> verbs_;
+  std::map<std::string, std::string, std::less<>> unavailable_;  // word -> what to use instead
   std::function<void(TestContext&)> runner_;
+  PreludeRunner prelude_runner_;
 };
 
 // The verbs and runner of this binary: ScenarioRegistry::Global().steps().
@@ -139,6 +164,12 @@ StepRegistry& GlobalStepRegistry();
 
 struct StepRegistrar {
   explicit StepRegistrar(StepVerbInfo info) { GlobalStepRegistry().Register(std::move(info)); }
+};
+
+struct UnavailableStepRegistrar {
+  UnavailableStepRegistrar(std::string name, std::string why) {
+    GlobalStepRegistry().RegisterUnavailable(std::move(name), std::move(why));
+  }
 };
 
 #define RAFTLAB_STEP_CONCAT2(a, b) a##b

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 namespace raftlab {
 
 ChildTestContext::ChildTestContext(const TestSpec& spec, uint64_t seed, Runtime& rt, const PluginLibrary& plugin,
@@ -59,6 +61,18 @@ void ChildTestContext::RequestStackDump(const std::string& why) {
   }
   line += '\n';
   (void)!::write(2, line.data(), line.size());
+}
+
+void ChildTestContext::SetFixtureHook(FixtureHook hook) {
+  MutexLock lock(*mu_);
+  fixture_hook_ = std::move(hook);
+}
+
+TestContext::FixtureHook ChildTestContext::TakeFixtureHook() {
+  MutexLock lock(*mu_);
+  FixtureHook hook = std::move(fixture_hook_);
+  fixture_hook_ = nullptr;
+  return hook;
 }
 
 void ChildTestContext::Event(const std::string& text) {

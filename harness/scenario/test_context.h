@@ -49,6 +49,8 @@ class ChildTestContext final : public TestContext {
   void SetFigures(const Figures& f) override;
   TimelineRecord* timeline() override { return &timeline_; }
   void RequestStackDump(const std::string& why) override;
+  void SetFixtureHook(FixtureHook hook) override;
+  FixtureHook TakeFixtureHook() override;
   // True once RequestStackDump was called: the child then waits a moment
   // before it exits, so that the parent's dump finds it alive.
   bool stack_dump_requested() const { return dump_requested_.load(); }
@@ -81,6 +83,7 @@ class ChildTestContext final : public TestContext {
   std::atomic<bool> failed_{false};
   std::string failure_ GUARDED_BY(*mu_);
   std::optional<Figures> figures_ GUARDED_BY(*mu_);
+  FixtureHook fixture_hook_ GUARDED_BY(*mu_);
   TimelineRecord timeline_;
 };
 

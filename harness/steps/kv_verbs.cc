@@ -5,7 +5,9 @@
 // Messages match those the C++ KV scenarios gave (harness/kv/scenarios/).
 //
 // The KV ABI is MIT 2025's versioned put/get: there is no append (a put at
-// the key's current version replaces it; a stale version is ErrVersion).
+// the key's current version replaces it; a stale version is ErrVersion), so
+// `append`, which issue 15 listed and MIT's older labs had, is registered as
+// an unavailable word: a step using it gets an error saying what to write.
 //
 // Thread safety: handlers run on the scenario thread; `clients` starts client
 // threads and joins them before it returns. Ownership: none kept.
@@ -51,6 +53,13 @@ RAFTLAB_REGISTER_STEP({"kv_cluster",
                        "MakeTestKV / tester1.MakeTest",
                        nullptr,
                        &RunKvCluster});
+
+const UnavailableStepRegistrar kNoAppend(
+    "append",
+    "the KV ABI (include/raftlab/raftlab.h) is MIT 2025's versioned Put/Get, which has no Append; to extend a "
+    "value, read it and put the whole new value conditional on the version read ('- get: {key: k, value: ab, "
+    "version: 1}' then '- put: {key: k, value: abc, version: 1}'), or write a C++ scenario (harness/kv/scenarios/) "
+    "for anything more");
 
 void RunPut(StepRun& r, const Step& s) {
   KvCluster& c = r.kv();

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <stdexcept>
 
@@ -19,14 +20,37 @@ StepRun::StepRun(TestContext& ctx, const StepRegistry& registry)
 
 StepRun::~StepRun() {
   clerks_.clear();
-  kv_.reset();    // joins client threads, shuts the servers down
-  raft_.reset();  // shuts the peers down
+  owned_kv_.reset();    // joins client threads, shuts the servers down
+  owned_raft_.reset();  // shuts the peers down (an adopted fixture is its scenario's)
 }
 
 void StepRun::Run(const StepProgram& program) {
   RunSteps(program.steps);
   if (raft_) raft_->End();
   if (kv_) kv_->End();
+}
+
+void StepRun::Adopt(Cluster& c) {
+  if (raft_ || kv_) throw std::logic_error("a StepRun adopted a fixture while it had one");
+  raft_ = &c;
+  n_ = c.n();
+  Bind("n", n_);
+}
+
+void StepRun::Adopt(KvCluster& c) {
+  if (raft_ || kv_) throw std::logic_error("a StepRun adopted a fixture while it had one");
+  kv_ = &c;
+  n_ = c.n();
+  Bind("n", n_);
+}
+
+void StepRun::RunPrelude(const StepProgram& program, const std::string& scenario) {
+  if (!program.prelude || (!raft_ && !kv_)) throw std::logic_error("a prelude needs an adopted fixture");
+  prelude_of_ = scenario;
+  ctx_.Event(fmt::format("prelude of scenario '{}': {} step{} ({})", scenario, program.steps.size(),
+                         program.steps.size() == 1 ? "" : "s", program.where));
+  RunSteps(program.steps);
+  ctx_.Event(fmt::format("prelude done; scenario '{}' goes on", scenario));
 }
 
 void StepRun::RunSteps(const std::vector<Step>& steps) {
@@ -40,6 +64,10 @@ void StepRun::RunSteps(const std::vector<Step>& steps) {
     } catch (const TestFailed& e) {
       if (annotated_) throw;
       annotated_ = true;
+      if (!prelude_of_.empty()) {
+        throw TestFailed(fmt::format("{} (step '{}' at {}, in the steps prelude, before scenario '{}' began)",
+                                     e.what(), step.verb, step.where, prelude_of_));
+      }
       throw TestFailed(fmt::format("{} (step '{}' at {})", e.what(), step.verb, step.where));
     }
   }
@@ -49,14 +77,16 @@ void StepRun::StartRaft(const ClusterOptions& o) {
   if (raft_ || kv_) throw std::logic_error("a steps test started a second fixture");
   n_ = o.servers;
   Bind("n", n_);
-  raft_ = std::make_unique<Cluster>(ctx_, o);
+  owned_raft_ = std::make_unique<Cluster>(ctx_, o);
+  raft_ = owned_raft_.get();
 }
 
 void StepRun::StartKv(const KvClusterOptions& o) {
   if (raft_ || kv_) throw std::logic_error("a steps test started a second fixture");
   n_ = o.servers;
   Bind("n", n_);
-  kv_ = std::make_unique<KvCluster>(ctx_, o);
+  owned_kv_ = std::make_unique<KvCluster>(ctx_, o);
+  kv_ = owned_kv_.get();
 }
 
 Cluster& StepRun::raft() {
@@ -168,14 +198,59 @@ void StepRun::Unbind(const std::string& name) { names_.erase(name); }
 
 namespace {
 
-// The steps runner: what the test child calls for a test with `steps:`.
+// The prelude of the test, on the fixture its scenario just built. The
+// loader checked the prelude against the fixture the scenario declares
+// (ScenarioInfo::fixture); a scenario that builds another is a harness bug.
+void RunPreludeOn(TestContext& ctx, FixtureBase& fixture) {
+  const TestSpec& spec = ctx.spec();
+  const StepFixture declared = spec.steps->fixture;
+  StepFixture built = StepFixture::kAny;
+  StepRun run(ctx, GlobalStepRegistry());
+  if (auto* raft = dynamic_cast<Cluster*>(&fixture)) {
+    built = StepFixture::kRaft;
+    run.Adopt(*raft);
+  } else if (auto* kv = dynamic_cast<KvCluster*>(&fixture)) {
+    built = kv->options().kind == KvServerKind::kRsm ? StepFixture::kRsm : StepFixture::kKv;
+    run.Adopt(*kv);
+  }
+  if (built != declared) {
+    throw std::logic_error(fmt::format("scenario '{}' is registered as building a {} fixture but built a {} one",
+                                       spec.scenario, StepFixtureName(declared), StepFixtureName(built)));
+  }
+  run.RunPrelude(*spec.steps, spec.scenario);
+}
+
+// The steps runner: what the test child calls for a steps test, and the
+// prelude runner: what it calls for a C++ scenario with a prelude.
 struct RunnerRegistrar {
   RunnerRegistrar() {
     GlobalStepRegistry().SetRunner([](TestContext& ctx) {
       const TestSpec& spec = ctx.spec();
-      if (!spec.steps) throw std::logic_error("the steps runner was given a test without steps");
+      if (!spec.IsSteps()) throw std::logic_error("the steps runner was given a test that is not a steps test");
       StepRun run(ctx, GlobalStepRegistry());
       run.Run(*spec.steps);
+    });
+    GlobalStepRegistry().SetPreludeRunner([](TestContext& ctx, const ScenarioFn& body) {
+      const TestSpec& spec = ctx.spec();
+      if (!spec.HasPrelude()) throw std::logic_error("the prelude runner was given a test without a prelude");
+      std::atomic<bool> ran{false};  // set on the thread that builds the fixture
+      ctx.SetFixtureHook([&ctx, &ran](FixtureBase& fixture) {
+        ran.store(true);
+        RunPreludeOn(ctx, fixture);
+      });
+      try {
+        body(ctx);
+      } catch (...) {
+        ctx.TakeFixtureHook();  // the scenario failed before it built a fixture: drop the hook
+        throw;
+      }
+      ctx.TakeFixtureHook();
+      // A scenario that passes without building a fixture would pass a
+      // test whose prelude never ran: a harness bug, not the student's.
+      if (!ran.load()) {
+        throw std::logic_error("scenario '" + spec.scenario + "' built no fixture, so the test's steps prelude "
+                               "never ran");
+      }
     });
   }
 };

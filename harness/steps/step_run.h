@@ -3,7 +3,16 @@
 // steps bind (`as: leader`), the KV clerks by name and the test's random
 // generator (derived from the run seed, label "steps"), and runs the steps
 // one after another through their verbs' handlers (registered by
-// raft_verbs.cc, kv_verbs.cc, common_verbs.cc and control_verbs.cc).
+// raft_verbs.cc, kv_verbs.cc and common_verbs.cc).
+//
+// A prelude (steps beside a C++ scenario, docs/STEPS.md) runs on a fixture
+// StepRun does not own: Adopt() borrows the one the scenario built, and
+// RunPrelude() runs the steps on it and leaves it running for the
+// scenario. The names it binds die with the StepRun (the scenario never
+// sees them); clerks it makes belong to the fixture. step_run.cc registers
+// the prelude runner, which sets the test's fixture hook
+// (TestContext::SetFixtureHook) so that this happens at the end of the
+// scenario's fixture construction.
 //
 // The handlers read their arguments through the accessors below, which
 // resolve expressions (`leader+1`, `idx`) against the bound names and take
@@ -16,7 +25,8 @@
 // the failing step's verb and file:line:column to the message once.
 //
 // Thread safety: the scenario thread only (client threads a verb starts are
-// joined by that verb). Ownership: owns the fixture and everything it made;
+// joined by that verb). Ownership: owns the fixture a step started and
+// everything it made, or borrows an adopted one, which must outlive it;
 // borrows the TestContext and the StepProgram, which outlive it.
 #pragma once
 
@@ -42,6 +52,16 @@ class StepRun {
 
   // Runs the program, then records the fixture's figures.
   void Run(const StepProgram& program);
+  // Borrows a fixture a C++ scenario built (instead of a step starting
+  // one) and binds n to its size. Precondition: no fixture yet
+  // (std::logic_error otherwise).
+  void Adopt(Cluster& c);
+  void Adopt(KvCluster& c);
+  // Runs a prelude (program.prelude) on the adopted fixture and leaves it
+  // running, figures not recorded: the scenario goes on with it. A check
+  // that fails throws TestFailed whose message says the step was in the
+  // prelude of `scenario`.
+  void RunPrelude(const StepProgram& program, const std::string& scenario);
   // Runs a list of steps (a program, or the body of repeat / for).
   void RunSteps(const std::vector<Step>& steps);
 
@@ -88,10 +108,14 @@ class StepRun {
   Rng rng_;
   int n_ = 0;
   std::map<std::string, int64_t> names_;
-  std::unique_ptr<Cluster> raft_;
-  std::unique_ptr<KvCluster> kv_;
-  std::map<std::string, KvClerk*> clerks_;  // owned by kv_
+  // The fixture: owned (a step started it) or adopted (a scenario's).
+  std::unique_ptr<Cluster> owned_raft_;
+  std::unique_ptr<KvCluster> owned_kv_;
+  Cluster* raft_ = nullptr;
+  KvCluster* kv_ = nullptr;
+  std::map<std::string, KvClerk*> clerks_;  // owned by *kv_
   bool annotated_ = false;                  // the failing step's place is in the message already
+  std::string prelude_of_;                  // the scenario, while running its prelude
 };
 
 }  // namespace raftlab

@@ -149,7 +149,7 @@ RAFTLAB_REGISTER_SCENARIO(
       Int("iterations", 3, "iterations (MIT NITER)"), Int("client_ms", 1000, "how long clients run per iteration"),
       Int("partition_delay_ms", 1000, "when the partitioner starts after the clients (MIT: 1 s)"),
       Int("disconnected", 0, "servers cut off while the clients run (a minority)")},
-     &Generic});
+     &Generic, StepFixture::kKv});
 
 // GenericTestSpeed: 1000 sequential puts on one key must average under
 // 33.3 ms each (a new entry must not wait for a heartbeat).
@@ -183,7 +183,7 @@ RAFTLAB_REGISTER_SCENARIO({"kv_speed", "MIT GenericTestSpeed: sequential puts mu
                            {Int("servers", 3, "KV servers"), Bool("reliable", true, "reliable network"),
                             Int("maxraftstate", -1, "snapshot threshold in bytes (-1: no snapshots)"),
                             Int("ops", t::kSpeedOps, "sequential puts timed")},
-                           &Speed});
+                           &Speed, StepFixture::kKv});
 
 }  // namespace
 }  // namespace raftlab::scenarios::kv

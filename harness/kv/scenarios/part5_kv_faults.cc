@@ -101,7 +101,7 @@ void OnePartition(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"kv_one_partition",
                            "MIT TestOnePartition4B: progress in the majority, none in the minority, completion after heal",
                            {Int("servers", 5, "KV servers"), Bool("reliable", false, "reliable network")},
-                           &OnePartition});
+                           &OnePartition, StepFixture::kKv});
 
 void CheckLog(KvCluster& c, int64_t maxraftstate) {
   const int64_t limit = t::kKvLogFactor * maxraftstate;
@@ -163,7 +163,7 @@ void SnapshotRpc(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"kv_snapshot_rpc", "MIT TestSnapshotRPC4C: a lagging server catches up by InstallSnapshot",
                            {Int("servers", 3, "KV servers (3)"), Bool("reliable", true, "reliable network"),
                             Int("maxraftstate", 1000, "snapshot threshold in bytes")},
-                           &SnapshotRpc});
+                           &SnapshotRpc, StepFixture::kKv});
 
 // TestSnapshotSize4C: 200 rounds of put/get on one key; the log must stay
 // trimmed and the snapshot small (it holds the state, not the history).
@@ -193,7 +193,7 @@ RAFTLAB_REGISTER_SCENARIO({"kv_snapshot_size", "MIT TestSnapshotSize4C: logs tri
                            {Int("servers", 3, "KV servers"), Bool("reliable", true, "reliable network"),
                             Int("maxraftstate", 1000, "snapshot threshold in bytes"),
                             Int("rounds", 200, "rounds of put 0 / get / put 1 / get")},
-                           &SnapshotSize});
+                           &SnapshotSize, StepFixture::kKv});
 
 // dslabs-cpp "kv operations through re-election": the leader is cut off
 // round after round while a clerk keeps writing and reading; every value
@@ -223,7 +223,7 @@ void ReElection(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"kv_reelection", "dslabs-cpp: kv operations through re-election",
                            {Int("servers", 5, "KV servers"), Bool("reliable", true, "reliable network"),
                             Int("rounds", 3, "leader changes")},
-                           &ReElection});
+                           &ReElection, StepFixture::kKv});
 
 }  // namespace
 }  // namespace raftlab::scenarios::kv

@@ -66,7 +66,7 @@ RAFTLAB_REGISTER_SCENARIO({"kv_snapshot_catchup",
                            "SJTU snapshot_kv: a follower cut off during many puts catches up after rejoining",
                            {Int("servers", 3, "KV servers (3)"), Bool("reliable", true, "reliable network"),
                             Int("maxraftstate", 1000, "snapshot threshold in bytes"), Int("keys", 50, "keys written")},
-                           &SnapshotCatchUp});
+                           &SnapshotCatchUp, StepFixture::kKv});
 
 }  // namespace
 }  // namespace raftlab::scenarios::kv

@@ -284,10 +284,12 @@ std::vector<ParamSpec> RsmParams(int64_t ops, int64_t maxraftstate = -1) {
           Int("ops", ops, "operations submitted")};
 }
 
-RAFTLAB_REGISTER_SCENARIO({"rsm_basic", "MIT TestBasic4A: sequential Incs through the rsm", RsmParams(10), &RsmBasic});
-RAFTLAB_REGISTER_SCENARIO({"rsm_concurrent", "MIT TestConcurrent4A: concurrent Incs", RsmParams(50), &RsmConcurrent});
+RAFTLAB_REGISTER_SCENARIO({"rsm_basic", "MIT TestBasic4A: sequential Incs through the rsm", RsmParams(10), &RsmBasic,
+                           StepFixture::kRsm});
+RAFTLAB_REGISTER_SCENARIO({"rsm_concurrent", "MIT TestConcurrent4A: concurrent Incs", RsmParams(50), &RsmConcurrent,
+                           StepFixture::kRsm});
 RAFTLAB_REGISTER_SCENARIO({"rsm_leader_failure", "MIT TestLeaderFailure4A: a disconnected leader is replaced",
-                           RsmParams(1), &RsmLeaderFailure});
+                           RsmParams(1), &RsmLeaderFailure, StepFixture::kRsm});
 std::vector<ParamSpec> RsmPartitionParams() {
   std::vector<ParamSpec> ps = RsmParams(100);
   ps.push_back(Int("rounds", 1, "isolate-submit-heal rounds (MIT: 1)"));
@@ -296,16 +298,16 @@ std::vector<ParamSpec> RsmPartitionParams() {
 
 RAFTLAB_REGISTER_SCENARIO({"rsm_leader_partition",
                            "MIT TestLeaderPartition4A: submits on an isolated leader wait, never commit, return after heal",
-                           RsmPartitionParams(), &RsmLeaderPartition});
+                           RsmPartitionParams(), &RsmLeaderPartition, StepFixture::kRsm});
 RAFTLAB_REGISTER_SCENARIO({"rsm_restart_replay", "MIT TestRestartReplay4A: the state comes back after a full restart",
-                           RsmParams(100), &RsmRestartReplay});
+                           RsmParams(100), &RsmRestartReplay, StepFixture::kRsm});
 RAFTLAB_REGISTER_SCENARIO({"rsm_shutdown", "MIT TestShutdown4A: kill() unblocks waiting submits", RsmParams(100),
-                           &RsmShutdown});
+                           &RsmShutdown, StepFixture::kRsm});
 RAFTLAB_REGISTER_SCENARIO({"rsm_restart_submit",
                            "MIT TestRestartSubmit4A: submits cut by a shutdown are not confused with new ones",
-                           RsmParams(100), &RsmRestartSubmit});
+                           RsmParams(100), &RsmRestartSubmit, StepFixture::kRsm});
 RAFTLAB_REGISTER_SCENARIO({"rsm_snapshot", "MIT TestSnapshot4C (rsm): logs trimmed, restart from the snapshot",
-                           RsmParams(100, 1000), &RsmSnapshot});
+                           RsmParams(100, 1000), &RsmSnapshot, StepFixture::kRsm});
 
 }  // namespace
 }  // namespace raftlab::scenarios::kv

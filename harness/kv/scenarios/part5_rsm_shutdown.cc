@@ -65,7 +65,7 @@ RAFTLAB_REGISTER_SCENARIO({"rsm_shutdown_waiting",
                            {Int("servers", 3, "rsm servers"), Bool("reliable", true, "reliable network"),
                             Int("maxraftstate", -1, "snapshot threshold in bytes (-1: no snapshots)"),
                             Int("ops", 20, "submits waiting on the isolated leader")},
-                           &RsmShutdownWaiting});
+                           &RsmShutdownWaiting, StepFixture::kRsm});
 
 }  // namespace
 }  // namespace raftlab::scenarios::kv

@@ -94,7 +94,7 @@ RAFTLAB_REGISTER_SCENARIO({"stale_leader_replay",
                            {ServersParam(5), ReliableParam(true),
                             IntParam("record_ms", 1000, "how long the first leader's requests are recorded"),
                             IntParam("replay_ms", 50, "replay period of its last request to each server")},
-                           &StaleLeaderReplay});
+                           &StaleLeaderReplay, StepFixture::kRaft});
 
 // old_snapshot_replay: 3 servers, leader L, followers F and G; snapshots are
 // taken by the scenario (SJTU style), not every 10 entries, so that G has
@@ -152,7 +152,7 @@ RAFTLAB_REGISTER_SCENARIO({"old_snapshot_replay",
                             IntParam("behind", 20, "commands committed while the follower is down"),
                             IntParam("ahead", 5, "commands committed after it caught up, before the replay"),
                             IntParam("settle_ms", 1000, "time for the replayed requests to take effect")},
-                           &OldSnapshotReplay});
+                           &OldSnapshotReplay, StepFixture::kRaft});
 
 }  // namespace
 }  // namespace raftlab::scenarios

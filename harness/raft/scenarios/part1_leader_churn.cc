@@ -37,7 +37,7 @@ void LeaderChurn(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"leader_churn", "the leader fails again and again; a new one is elected every time",
                            {ServersParam(5), ReliableParam(true),
                             IntParam("rounds", 15, "leader failures")},
-                           &LeaderChurn});
+                           &LeaderChurn, StepFixture::kRaft});
 
 }  // namespace
 }  // namespace raftlab::scenarios

@@ -51,7 +51,7 @@ RAFTLAB_REGISTER_SCENARIO({"rpc_bytes", "large commands are sent to each followe
                             IntParam("commands", 10, "large commands after the first"),
                             IntParam("command_bytes", 5000, "size of each large command"),
                             IntParam("slack_bytes", 50000, "bytes allowed on top of servers x sent")},
-                           &RpcBytes});
+                           &RpcBytes, StepFixture::kRaft});
 
 int64_t SumRpcCounts(Cluster& c) {
   int64_t total = 0;
@@ -148,7 +148,7 @@ RAFTLAB_REGISTER_SCENARIO({"rpc_count", "RPC counts for an election, a few agree
                                      "RPCs allowed for the agreements ((10+1+3) x 3 in MIT; the catalogue allows "
                                      "2 x starts x followers + followers, see config/raft_lab_test.yml)"),
                             IntParam("idle_max", 60, "RPCs allowed in 1 s of idleness (3 x 20 in MIT)")},
-                           &RpcCount});
+                           &RpcCount, StepFixture::kRaft});
 
 // agree_latency: on an idle cluster (only heartbeats in flight), `samples`
 // commands are started one at a time, each after a random pause of
@@ -230,7 +230,7 @@ RAFTLAB_REGISTER_SCENARIO({"agree_latency",
                             IntParam("max_mean_ms", 33,
                                      "bound on the mean start-to-applied-on-the-leader latency (scaled by "
                                      "--timeout-scale)")},
-                           &AgreeLatency});
+                           &AgreeLatency, StepFixture::kRaft});
 
 // rejoin_rpc_count: the leader is cut off and given commands it cannot
 // commit; the others elect a new leader and commit, and that one is cut off
@@ -280,7 +280,7 @@ RAFTLAB_REGISTER_SCENARIO({"rejoin_rpc_count",
                            "a deposed leader that rejoins steps down at the first reply, without an RPC storm",
                            {ServersParam(3), ReliableParam(true),
                             IntParam("max_rpcs", 60, "RPCs allowed in the second after the old leader rejoins")},
-                           &RejoinRpcCount});
+                           &RejoinRpcCount, StepFixture::kRaft});
 
 // new_leader_bytes: `commands` large commands are committed everywhere;
 // then the leader is cut off and another server, never leader before,
@@ -318,7 +318,7 @@ RAFTLAB_REGISTER_SCENARIO({"new_leader_bytes", "a new leader does not resend the
                             IntParam("commands", 30, "large commands committed before the leader fails"),
                             IntParam("command_bytes", 5000, "size of each large command"),
                             IntParam("max_bytes", 50000, "RPC bytes allowed for the new election and one agreement")},
-                           &NewLeaderBytes});
+                           &NewLeaderBytes, StepFixture::kRaft});
 
 }  // namespace
 }  // namespace raftlab::scenarios

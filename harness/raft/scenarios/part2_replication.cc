@@ -75,7 +75,7 @@ void ConcurrentStarts(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"concurrent_starts", "concurrent Start()s on the leader all commit",
                            {ServersParam(3), ReliableParam(true), IntParam("starts", 5, "concurrent Start()s"),
                             IntParam("attempts", 5, "tries when the term changes")},
-                           &ConcurrentStarts});
+                           &ConcurrentStarts, StepFixture::kRaft});
 
 // MIT TestBackup3B "leader backs up quickly over incorrect follower logs".
 void Backup(TestContext& ctx) {
@@ -127,7 +127,7 @@ void Backup(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"backup", "a leader backs up quickly over long incorrect follower logs",
                            {ServersParam(5), ReliableParam(true),
                             IntParam("batch", 50, "commands per partition phase")},
-                           &Backup});
+                           &Backup, StepFixture::kRaft});
 
 // dslabs-cpp test 11 "Figure 8": a leader must not commit an entry from an
 // earlier term by counting replicas (Raft section 5.4.2); it becomes
@@ -234,7 +234,7 @@ RAFTLAB_REGISTER_SCENARIO({"figure8_commit_rule",
                            {ServersParam(5), ReliableParam(true),
                             IntParam("settle_ms", 1000, "pause after each step"),
                             IntParam("attempts", 10, "tries to set up the situation")},
-                           &Figure8CommitRule});
+                           &Figure8CommitRule, StepFixture::kRaft});
 
 }  // namespace
 }  // namespace raftlab::scenarios

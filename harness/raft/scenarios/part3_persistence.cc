@@ -72,7 +72,7 @@ void Figure8(TestContext& ctx) {
 
 RAFTLAB_REGISTER_SCENARIO({"figure8", "leaders crash right after accepting commands; commits never conflict",
                            {ServersParam(5), ReliableParam(true), IntParam("iterations", 1000, "crash rounds")},
-                           &Figure8});
+                           &Figure8, StepFixture::kRaft});
 
 // MIT TestUnreliableAgree3C "unreliable agreement".
 void UnreliableAgree(TestContext& ctx) {
@@ -100,7 +100,7 @@ RAFTLAB_REGISTER_SCENARIO({"unreliable_agree", "many concurrent agreements on a 
                            {ServersParam(5), ReliableParam(false),
                             IntParam("iterations", 50, "rounds (MIT runs 1..49)"),
                             IntParam("clients", 4, "concurrent one() callers per round")},
-                           &UnreliableAgree});
+                           &UnreliableAgree, StepFixture::kRaft});
 
 // MIT TestFigure8Unreliable3C "Figure 8 (unreliable)".
 void Figure8Unreliable(TestContext& ctx) {
@@ -147,7 +147,7 @@ RAFTLAB_REGISTER_SCENARIO({"figure8_unreliable",
                            "Figure 8 with disconnections on a lossy network with long reordering",
                            {ServersParam(5), ReliableParam(false), IntParam("iterations", 1000, "rounds"),
                             IntParam("reorder_at", 200, "round at which long reordering starts")},
-                           &Figure8Unreliable});
+                           &Figure8Unreliable, StepFixture::kRaft});
 
 // MIT TestReliableChurn3C / TestUnreliableChurn3C.
 void Churn(TestContext& ctx) {
@@ -243,7 +243,7 @@ void Churn(TestContext& ctx) {
 RAFTLAB_REGISTER_SCENARIO({"churn", "clients submit while servers disconnect, crash and restart at random",
                            {ServersParam(5), ReliableParam(true), IntParam("iterations", 20, "churn steps"),
                             IntParam("clients", 3, "client threads")},
-                           &Churn});
+                           &Churn, StepFixture::kRaft});
 
 // A second leader of one term is found by ElectionSafety on any get_state()
 // answer, so the watch only has to ask everyone now and then. 10 ms polls
@@ -304,7 +304,7 @@ RAFTLAB_REGISTER_SCENARIO({"restart_vote",
                             IntParam("attempts", 5, "fresh clusters, each one trap"),
                             IntParam("head_start_ms", 200, "the late server starts this long before the voter"),
                             IntParam("watch_ms", 1500, "how long to watch for a second leader of term 1")},
-                           &RestartVote});
+                           &RestartVote, StepFixture::kRaft});
 
 }  // namespace
 }  // namespace raftlab::scenarios

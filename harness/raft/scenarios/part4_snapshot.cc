@@ -79,7 +79,7 @@ RAFTLAB_REGISTER_SCENARIO({"snapcommon", "snapshots every 10 entries while a ser
                             BoolParam("crash", false, "crash a victim each round"),
                             IntParam("iterations", 30, "rounds"),
                             IntParam("max_log_bytes", 2000, "limit on persisted Raft state (MIT MAXLOGSIZE)")},
-                           &SnapCommon});
+                           &SnapCommon, StepFixture::kRaft});
 
 // MIT TestSnapshotAllCrash3D "crash and restart all servers".
 void SnapshotAllCrash(TestContext& ctx) {
@@ -108,7 +108,7 @@ void SnapshotAllCrash(TestContext& ctx) {
 
 RAFTLAB_REGISTER_SCENARIO({"snapshot_all_crash", "snapshots survive crashing and restarting every server",
                            {ServersParam(3), ReliableParam(false), IntParam("iterations", 5, "crash rounds")},
-                           &SnapshotAllCrash});
+                           &SnapshotAllCrash, StepFixture::kRaft});
 
 // MIT TestSnapshotInit3D "snapshot initialization after crash": a restarted
 // Raft must keep its snapshot (and pass it to every later save).
@@ -131,7 +131,7 @@ void SnapshotInit(TestContext& ctx) {
 }
 
 RAFTLAB_REGISTER_SCENARIO({"snapshot_init", "a restarted Raft keeps its snapshot across a second restart",
-                           {ServersParam(3), ReliableParam(false)}, &SnapshotInit});
+                           {ServersParam(3), ReliableParam(false)}, &SnapshotInit, StepFixture::kRaft});
 
 void RequireFewReplays(Cluster& c, int peer, int64_t max_replayed, const std::string& how) {
   const int64_t applied = c.CommandsApplied(peer);
@@ -174,7 +174,7 @@ RAFTLAB_REGISTER_SCENARIO({"snapshot_catchup", "a lagging follower catches up th
                            {ServersParam(3), ReliableParam(true),
                             IntParam("commands", 99, "commands committed while the follower is away"),
                             IntParam("max_replayed", 90, "commands it may apply one by one after rejoining")},
-                           &SnapshotCatchUp});
+                           &SnapshotCatchUp, StepFixture::kRaft});
 
 // SJTU part 4 restore_snapshot (rounds=1) and override_snapshot (rounds=2):
 // the leader snapshots (once or twice, the later snapshot replacing the
@@ -205,7 +205,7 @@ RAFTLAB_REGISTER_SCENARIO({"snapshot_restore", "a restarted leader resumes from 
                             IntParam("rounds", 1, "snapshot rounds (2: a later snapshot overrides the first)"),
                             IntParam("round_commands", 100, "command numbers per round (1..rounds*this-1)"),
                             IntParam("max_replayed", 90, "commands it may apply one by one after restarting")},
-                           &SnapshotRestore});
+                           &SnapshotRestore, StepFixture::kRaft});
 
 }  // namespace
 }  // namespace raftlab::scenarios

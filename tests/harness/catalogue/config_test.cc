@@ -26,13 +26,22 @@ class ConfigTest : public ::testing::Test {
                          {"ratio", ParamType::kDouble, 0.5, "a number"},
                          {"label", ParamType::kString, std::string("x"), "a string"}},
                         [](TestContext&) {}});
-    registry_.Register({"basic_agree", "agree", {}, [](TestContext&) {}});
-    // Two stand-in step verbs (the real ones are in harness/steps/).
+    registry_.Register({"basic_agree", "agree", {}, [](TestContext&) {}, StepFixture::kRaft});
+    registry_.Register({"kv_basic",
+                        "kv",
+                        {{"servers", ParamType::kInt, int64_t{5}, "servers"}},
+                        [](TestContext&) {},
+                        StepFixture::kKv});
+    // Stand-in step verbs (the real ones are in harness/steps/).
     StepArgSpec servers{"servers", StepArgType::kInt, false, "3", 1.0, 9.0, {}, "peers"};
     StepArgSpec as{"as", StepArgType::kBind, false, "", std::nullopt, std::nullopt, {}, "name"};
+    StepArgSpec peer{"peer", StepArgType::kPeers, true, "", std::nullopt, std::nullopt, {}, "peer"};
+    StepArgSpec key{"key", StepArgType::kString, true, "", std::nullopt, std::nullopt, {}, "key"};
     auto noop = [](StepRun&, const Step&) {};
     registry_.steps().Register({"cluster", StepFixture::kRaft, true, "servers", {servers}, "", "", nullptr, noop});
     registry_.steps().Register({"check_one_leader", StepFixture::kRaft, false, "as", {as}, "", "", nullptr, noop});
+    registry_.steps().Register({"disconnect", StepFixture::kAny, false, "peer", {peer}, "", "", nullptr, noop});
+    registry_.steps().Register({"get", StepFixture::kKv, false, "key", {key}, "", "", nullptr, noop});
   }
 
   StatusOr<Catalogue> Parse(const std::string& text) { return ParseCatalogue(text, "cfg.yml", registry_); }
@@ -309,15 +318,75 @@ TEST_F(ConfigTest, StepErrorsNameTheirLineAndColumn) {
             "cfg.yml:10:9: unknown step verb 'check_one_ledaer' (did you mean 'check_one_leader'?)");
 }
 
-TEST_F(ConfigTest, ScenarioXorSteps) {
+TEST_F(ConfigTest, ScenarioOrStepsOrBoth) {
   EXPECT_EQ(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20}\n"),
-            "cfg.yml:5:5: missing 'scenario:' or 'steps:' in test 'a' (a test is exactly one of: 'scenario:' a C++ "
-            "scenario, or 'steps:' a list of steps, see docs/STEPS.md)");
-  EXPECT_THAT(Error(std::string(kHeader) +
-                    "  - {name: a, part: 1, points: 20, scenario: basic_agree, steps: [cluster]}\n"),
-              HasSubstr("cfg.yml:5:5: both 'scenario:' and 'steps:' in test 'a' (a test is exactly one of"));
+            "cfg.yml:5:5: missing 'scenario:' or 'steps:' in test 'a' (a test runs 'scenario:' a C++ scenario, "
+            "'steps:' a list of steps, or both: steps as the scenario's prelude; see docs/STEPS.md)");
   EXPECT_THAT(Error(std::string(kHeader) + "  - {name: a, part: 1, points: 20, steps: [cluster], params: {x: 1}}\n"),
               HasSubstr("'params' in test 'a' belongs to a 'scenario:' test"));
+}
+
+// --- a prelude: steps beside a scenario ----------------------------------------
+
+TEST_F(ConfigTest, StepsBesideAScenarioAreItsPrelude) {
+  auto c = Parse(std::string(kHeader) +
+                 "  - name: p\n"
+                 "    part: 1\n"
+                 "    points: 20\n"
+                 "    scenario: kv_basic\n"
+                 "    params: {servers: 3}\n"
+                 "    steps:\n"
+                 "      - disconnect: n-1\n"
+                 "      - get: {key: a}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const TestSpec& t = c->tests[0];
+  EXPECT_TRUE(t.HasPrelude());
+  EXPECT_FALSE(t.IsSteps());
+  EXPECT_STREQ(t.KindLabel(), "C++ + steps prelude");
+  EXPECT_EQ(t.scenario, "kv_basic");
+  EXPECT_EQ(t.params.Int("servers"), 3);
+  ASSERT_NE(t.steps, nullptr);
+  EXPECT_TRUE(t.steps->prelude);
+  EXPECT_EQ(t.steps->fixture, StepFixture::kKv);
+  ASSERT_EQ(t.steps->steps.size(), 2u);
+  EXPECT_EQ(t.steps->steps[0].where, "cfg.yml:11:9");
+  // A plain scenario test and a steps test say what they are too.
+  c = Parse(std::string(kHeader) + "  - {name: a, part: 1, points: 20, scenario: basic_agree}\n" +
+            "  - {name: s, part: 1, points: 20, steps: [cluster]}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_STREQ(c->tests[0].KindLabel(), "C++");
+  EXPECT_FALSE(c->tests[0].HasPrelude());
+  EXPECT_STREQ(c->tests[1].KindLabel(), "steps");
+}
+
+TEST_F(ConfigTest, APreludeMayNotStartAFixtureOrUseTheOtherFixturesVerbs) {
+  const std::string head = std::string(kHeader) +
+                           "  - name: p\n"
+                           "    part: 1\n"
+                           "    points: 20\n"
+                           "    scenario: basic_agree\n"
+                           "    steps:\n";
+  EXPECT_EQ(Error(head +
+                  "      - disconnect: 0\n"
+                  "      - cluster: {servers: 3}\n"),
+            "cfg.yml:11:9: 'cluster' starts a fixture, but these steps are the prelude of scenario 'basic_agree', "
+            "which builds its own (a Raft cluster, sized by its params) and runs the prelude on it; remove this "
+            "step (a test that starts its own fixture is a steps test, without 'scenario:')");
+  EXPECT_EQ(Error(head + "      - get: {key: a}\n"),
+            "cfg.yml:10:9: 'get' is a KV verb, but scenario 'basic_agree' builds a Raft cluster, so its prelude is "
+            "a Raft prelude; use Raft verbs, or the verbs of both fixtures (disconnect, crash, sleep...)");
+  EXPECT_THAT(Error(std::string(kHeader) +
+                    "  - {name: q, part: 1, points: 20, scenario: kv_basic, steps: [check_one_leader]}\n"),
+              HasSubstr("'check_one_leader' is a Raft verb, but scenario 'kv_basic' builds a KV cluster"));
+  // A scenario that does not say which fixture it builds takes no prelude.
+  EXPECT_THAT(Error(std::string(kHeader) +
+                    "  - {name: r, part: 1, points: 20, scenario: initial_election, steps: [{disconnect: 0}]}\n"),
+              HasSubstr("cfg.yml:5:71: scenario 'initial_election' in test 'r' does not say which fixture it "
+                        "builds, so it cannot have a steps prelude"));
+  // An unknown scenario is reported once; its prelude is not checked.
+  EXPECT_EQ(Error(std::string(kHeader) +
+                  "  - {name: u, part: 1, points: 20, scenario: nope, steps: [{cluster: 3}]}\n"),
+            "cfg.yml:5:46: unknown scenario 'nope' in test 'u' (`labtest --list -v` shows the scenarios)");
 }
 
 TEST_F(ConfigTest, DefaultsFillWhatAnEntryLeavesOut) {

@@ -124,6 +124,16 @@ class StepCompilerTest : public ::testing::Test {
     errors_.clear();
     return CompileSteps(steps, reg_, "in test 'x'", &errors_);
   }
+  // The same steps as the prelude of scenario 'sc', which builds `fixture`.
+  std::optional<StepProgram> Prelude(const StepValue& steps, StepFixture fixture) {
+    errors_.clear();
+    return CompilePrelude(steps, fixture, "sc", reg_, "in test 'x'", &errors_);
+  }
+  std::string OnlyPreludeError(const StepValue& steps, StepFixture fixture) {
+    EXPECT_FALSE(Prelude(steps, fixture).has_value());
+    EXPECT_EQ(errors_.size(), 1u) << ::testing::PrintToString(errors_);
+    return errors_.empty() ? "" : errors_[0];
+  }
   // The only error of compiling steps (fails the test when there is not exactly one).
   std::string OnlyError(const StepValue& steps) {
     EXPECT_FALSE(Compile(steps).has_value());
@@ -266,6 +276,95 @@ TEST_F(StepCompilerTest, MalformedStepsAndVerbRules) {
   // Every error is reported, not only the first.
   EXPECT_FALSE(Compile(t_.List({t_.Map({{"cluster", t_.Scalar("30")}}), t_.Scalar("nope"), t_.Scalar("nix")})));
   EXPECT_EQ(errors_.size(), 3u);
+}
+
+// --- preludes: steps beside a C++ scenario, on the fixture it builds ---------
+
+TEST_F(StepCompilerTest, PreludeRunsOnTheScenariosFixtureWithNBound) {
+  // No fixture-starting step, `n` usable from the first step, names bound as usual.
+  std::optional<StepProgram> p =
+      Prelude(t_.List({t_.Map({{"disconnect", t_.Scalar("n-1")}}),
+                       t_.Verb("check_one_leader", {{"as", t_.Scalar("l")}}),
+                       t_.Verb("one", {{"command", t_.Scalar("7")}, {"servers", t_.Scalar("n-1")}}),
+                       t_.Map({{"disconnect", t_.Scalar("l")}})}),
+              StepFixture::kRaft);
+  ASSERT_TRUE(p.has_value()) << ::testing::PrintToString(errors_);
+  EXPECT_TRUE(p->prelude);
+  EXPECT_EQ(p->fixture, StepFixture::kRaft);
+  ASSERT_EQ(p->steps.size(), 4u);
+  EXPECT_EQ(p->steps[0].verb, "disconnect");
+  // The same steps are no steps test: a steps test must start its fixture.
+  EXPECT_FALSE(Compile(t_.List({t_.Map({{"disconnect", t_.Scalar("n-1")}})})).has_value());
+  // A KV scenario's prelude takes KV verbs and the verbs of both.
+  p = Prelude(t_.List({t_.Verb("get", {{"key", t_.Scalar("a")}, {"expect", t_.Scalar("ErrNoKey")}}),
+                       t_.Map({{"disconnect", t_.Scalar("0")}})}),
+              StepFixture::kKv);
+  ASSERT_TRUE(p.has_value()) << ::testing::PrintToString(errors_);
+  EXPECT_EQ(p->fixture, StepFixture::kKv);
+}
+
+TEST_F(StepCompilerTest, PreludeRefusesAVerbThatStartsAFixture) {
+  const std::string e =
+      OnlyPreludeError(t_.List({t_.Map({{"disconnect", t_.Scalar("0")}}), t_.Map({{"cluster", t_.Scalar("3")}})}),
+                       StepFixture::kRaft);
+  EXPECT_THAT(e, ::testing::MatchesRegex("t\\.yml:[0-9]+:5: .*"));
+  EXPECT_THAT(e, HasSubstr("'cluster' starts a fixture, but these steps are the prelude of scenario 'sc', which "
+                           "builds its own (a Raft cluster, sized by its params) and runs the prelude on it; remove "
+                           "this step"));
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Map({{"kv_cluster", t_.Scalar("3")}})}), StepFixture::kKv),
+              HasSubstr("'kv_cluster' starts a fixture, but these steps are the prelude of scenario 'sc', which "
+                        "builds its own (a KV cluster"));
+}
+
+TEST_F(StepCompilerTest, PreludeRefusesAVerbOfTheOtherFixture) {
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Verb("get", {{"key", t_.Scalar("a")}})}), StepFixture::kRaft),
+              HasSubstr("'get' is a KV verb, but scenario 'sc' builds a Raft cluster, so its prelude is a Raft "
+                        "prelude; use Raft verbs, or the verbs of both fixtures"));
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Scalar("check_no_leader")}), StepFixture::kKv),
+              HasSubstr("'check_no_leader' is a Raft verb, but scenario 'sc' builds a KV cluster, so its prelude is a "
+                        "KV prelude; use KV verbs"));
+  // rsm servers have no clerks: neither Raft nor KV verbs, only those of both.
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Verb("get", {{"key", t_.Scalar("a")}})}), StepFixture::kRsm),
+              HasSubstr("'get' is a KV verb, but scenario 'sc' builds rsm servers, which have no clerks"));
+  EXPECT_TRUE(Prelude(t_.List({t_.Map({{"disconnect", t_.Scalar("0")}})}), StepFixture::kRsm).has_value());
+  // Inside a body too.
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Verb("for", {{"each", t_.Scalar("p")},
+                                                        {"in", t_.Scalar("all")},
+                                                        {"steps", t_.List({t_.Scalar("check_no_leader")})}})}),
+                               StepFixture::kKv),
+              HasSubstr("'check_no_leader' is a Raft verb"));
+}
+
+TEST_F(StepCompilerTest, PreludeNeedsAScenarioThatSaysItsFixtureAndSomeSteps) {
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Map({{"disconnect", t_.Scalar("0")}})}), StepFixture::kAny),
+              HasSubstr("scenario 'sc' in test 'x' does not say which fixture it builds, so it cannot have a steps "
+                        "prelude"));
+  EXPECT_THAT(OnlyPreludeError(t_.List({}), StepFixture::kRaft),
+              HasSubstr("'steps' in test 'x' (a prelude of scenario 'sc') must be a non-empty list of steps"));
+}
+
+TEST_F(StepCompilerTest, AnUnavailableWordSaysWhatToWriteInstead) {
+  reg_.RegisterUnavailable("append", "no Append here; use put");
+  std::string e = OnlyError(t_.List({t_.Map({{"kv_cluster", t_.Scalar("3")}}),
+                                     t_.Verb("append", {{"key", t_.Scalar("a")}})}));
+  EXPECT_THAT(e, ::testing::MatchesRegex("t\\.yml:[0-9]+:5: there is no step verb 'append': no Append here; use "
+                                         "put"));
+  // The same in a prelude, and an unregistered word is still an unknown verb.
+  EXPECT_THAT(OnlyPreludeError(t_.List({t_.Scalar("append")}), StepFixture::kKv),
+              HasSubstr("there is no step verb 'append': no Append here; use put"));
+  EXPECT_THAT(OnlyError(t_.List({t_.Map({{"kv_cluster", t_.Scalar("3")}}), t_.Scalar("appendd")})),
+              HasSubstr("unknown step verb 'appendd'"));
+}
+
+TEST(StepRegistryTest, AnUnavailableWordCannotAlsoBeAVerb) {
+  StepRegistry reg;
+  reg.RegisterUnavailable("append", "why");
+  ASSERT_NE(reg.Unavailable("append"), nullptr);
+  EXPECT_EQ(*reg.Unavailable("append"), "why");
+  EXPECT_EQ(reg.Unavailable("put"), nullptr);
+  EXPECT_DEATH(reg.Register({"append", StepFixture::kKv, false, "", {}, "", "", nullptr, &Noop}),
+               "also registered as unavailable");
+  EXPECT_DEATH(reg.RegisterUnavailable("append", "again"), "registered twice");
 }
 
 TEST(ParseIntExprTest, LiteralsNamesAndOffsets) {

@@ -3,7 +3,9 @@
 // steps runner, on steps written as catalogue YAML and loaded by the real
 // catalogue loader: every verb runs on the reference and passes, and every
 // check a verb makes fails, with the C++ scenarios' message and the failing
-// step's place, when what it checks is false.
+// step's place, when what it checks is false. The prelude runner and
+// StepRun::Adopt are tested with stand-in scenario bodies that build their
+// own fixture, as a C++ scenario does.
 //
 // Timing-tolerant: these run real peers on real time (a few seconds per
 // test); every bound is the fixture's own MIT deadline.
@@ -66,6 +68,41 @@ class StepRunTest : public ::testing::Test {
     EXPECT_TRUE(static_cast<bool>(runner));
     try {
       runner(*ctx_);
+    } catch (const TestFailed& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  // Loads `steps` (YAML lines, indented by 6) as the prelude of `scenario`
+  // (a registered one: it decides which verbs fit; its params are its
+  // defaults) and runs `body` in its place through the prelude runner, with
+  // seed `seed`. Returns the failure message ("" when it passed).
+  std::string RunWithPrelude(const std::string& scenario, const std::string& steps, const ScenarioFn& body,
+                             uint64_t seed = 42) {
+    const std::string yaml =
+        "version: 1\n"
+        "parts:\n"
+        "  - {part: 1, name: p, points: 1}\n"
+        "tests:\n"
+        "  - name: t\n"
+        "    part: 1\n"
+        "    points: 1\n"
+        "    scenario: " +
+        scenario +
+        "\n"
+        "    steps:\n" +
+        steps;
+    auto cat = ParseCatalogue(yaml, "prelude.yml", ScenarioRegistry::Global());
+    EXPECT_TRUE(cat.ok()) << cat.status().message();
+    if (!cat.ok()) return "did not load";
+    EXPECT_TRUE(cat->tests[0].HasPrelude());
+    ctx_ = std::make_unique<FakeTestContext>(*rt_, lib_.get(), seed);
+    ctx_->mutable_spec() = cat->tests[0];
+    const auto& runner = ScenarioRegistry::Global().steps().prelude_runner();
+    EXPECT_TRUE(static_cast<bool>(runner));
+    try {
+      runner(*ctx_, body);
     } catch (const TestFailed& e) {
       return e.what();
     }
@@ -268,6 +305,176 @@ TEST_F(StepRunTest, KvChecksFailWithTheScenarioMessages) {
   EXPECT_THAT(Run(start + "      - put: {key: a, value: x, version: 0}\n"),
               HasSubstr("put(\"a\", \"x\", 0) returned ErrVersion; expected OK"));
   EXPECT_THAT(Run(start + "      - partition: [[0], [1], [2]]\n"), HasSubstr("exactly 2 groups, got 3"));
+}
+
+// --- preludes: steps on the fixture a C++ scenario builds --------------------
+
+// Stand-in scenarios: they give a prelude its fixture kind (the loader
+// checks the prelude against it); the tests pass their own bodies to the
+// prelude runner, so these are never called.
+void NeverCalled(TestContext& ctx) { ctx.Fail("a stand-in scenario body ran"); }
+RAFTLAB_REGISTER_SCENARIO({"prelude_test_raft", "builds a Raft Cluster", {}, &NeverCalled, StepFixture::kRaft});
+RAFTLAB_REGISTER_SCENARIO({"prelude_test_kv", "builds a KvCluster", {}, &NeverCalled, StepFixture::kKv});
+
+ClusterOptions ThreeServers() {
+  ClusterOptions o;
+  o.servers = 3;
+  return o;
+}
+
+TEST_F(StepRunTest, APreludeRunsOnTheScenariosOwnFixtureBeforeItsFirstAction) {
+  bool ran = false, connected = true;
+  ApplyChecker::Committed first;
+  const std::string failure = RunWithPrelude("prelude_test_raft",
+                                             "      - disconnect: n-1\n"
+                                             "      - one: {command: 7, servers: 2, as: idx}\n",
+                                             [&](TestContext& ctx) {
+                                               Cluster c(ctx, ThreeServers());
+                                               // The scenario's first look at its fixture: the prelude has run.
+                                               ran = true;
+                                               connected = c.IsConnected(2);
+                                               first = c.NCommitted(1);
+                                               c.Connect(2);
+                                               c.One(IntCommand(8), 3, true);
+                                               c.End();
+                                             });
+  EXPECT_EQ(failure, "");
+  EXPECT_TRUE(ran);
+  EXPECT_FALSE(connected);  // the prelude's disconnect, on the scenario's own Cluster
+  EXPECT_GE(first.count, 2);
+  EXPECT_EQ(first.command, IntCommand(7));
+  EXPECT_TRUE(HasEvent("prelude of scenario 'prelude_test_raft': 2 steps (prelude.yml:10:"));
+  EXPECT_TRUE(HasEvent("idx = 1"));
+  EXPECT_TRUE(HasEvent("prelude done; scenario 'prelude_test_raft' goes on"));
+  EXPECT_FALSE(ctx_->has_fixture_hook());
+}
+
+TEST_F(StepRunTest, APreludeCheckThatFailsSaysItWasInThePrelude) {
+  bool after_construction = false;
+  const std::string failure = RunWithPrelude("prelude_test_raft",
+                                             "      - disconnect: 0\n"
+                                             "      - committed: {index: 1, at_least: 1}\n",
+                                             [&](TestContext& ctx) {
+                                               Cluster c(ctx, ThreeServers());
+                                               after_construction = true;
+                                             });
+  EXPECT_THAT(failure, HasSubstr("(step 'committed' at prelude.yml:11:9, in the steps prelude, before scenario "
+                                 "'prelude_test_raft' began)"));
+  EXPECT_FALSE(after_construction);  // the failed prelude ends the test inside the fixture's construction
+  EXPECT_FALSE(ctx_->has_fixture_hook());
+}
+
+TEST_F(StepRunTest, APreludeRunsOnTheFirstFixtureOnly) {
+  bool first_cut = false, second_cut = true;
+  EXPECT_EQ(RunWithPrelude("prelude_test_raft", "      - disconnect: 0\n",
+                           [&](TestContext& ctx) {
+                             {
+                               Cluster a(ctx, ThreeServers());
+                               first_cut = !a.IsConnected(0);
+                             }
+                             Cluster b(ctx, ThreeServers());
+                             second_cut = !b.IsConnected(0);
+                           }),
+            "");
+  EXPECT_TRUE(first_cut);
+  EXPECT_FALSE(second_cut);
+}
+
+TEST_F(StepRunTest, AScenarioThatBuildsNoFixtureCannotSkipItsPrelude) {
+  EXPECT_THROW(RunWithPrelude("prelude_test_raft", "      - disconnect: 0\n", [](TestContext&) {}), std::logic_error);
+  EXPECT_FALSE(ctx_->has_fixture_hook());
+  // Nor can one build another fixture than it is registered with.
+  KvClusterOptions kv;
+  kv.servers = 3;
+  try {
+    RunWithPrelude("prelude_test_raft", "      - disconnect: 0\n", [&](TestContext& ctx) { KvCluster c(ctx, kv); });
+    ADD_FAILURE() << "no logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("scenario 'prelude_test_raft' is registered as building a raft fixture but "
+                                    "built a kv one"));
+  }
+}
+
+TEST_F(StepRunTest, APreludeOnAKvScenarioUsesItsClerksAndServers) {
+  KvClusterOptions o;
+  o.servers = 3;
+  KvClerk::GetResult got;
+  bool cut = false;
+  EXPECT_EQ(RunWithPrelude("prelude_test_kv",
+                           "      - put: {key: a, value: from-prelude}\n"
+                           "      - disconnect: 0\n",
+                           [&](TestContext& ctx) {
+                             KvCluster c(ctx, o);
+                             cut = !c.IsConnected(0);
+                             got = c.MakeClerk().Get("a");
+                           }),
+            "");
+  EXPECT_TRUE(cut);
+  EXPECT_EQ(got.err, RAFTLAB_OK);
+  EXPECT_EQ(got.value, "from-prelude");
+  EXPECT_EQ(got.version, 1u);
+}
+
+TEST_F(StepRunTest, APreludesRandomChoicesFollowTheSeed) {
+  auto pick = [&](uint64_t seed) {
+    EXPECT_EQ(RunWithPrelude("prelude_test_raft", "      - random_peer: {as: v}\n      - disconnect: v\n",
+                             [](TestContext& ctx) { Cluster c(ctx, ThreeServers()); }, seed),
+              "");
+    for (const std::string& e : ctx_->events()) {
+      if (e.rfind("v = ", 0) == 0) return e;
+    }
+    return std::string("no pick");
+  };
+  const std::string first = pick(3);
+  EXPECT_NE(first, "no pick");
+  EXPECT_EQ(pick(3), first);
+  bool differs = false;
+  for (uint64_t seed = 4; seed < 12 && !differs; seed++) differs = pick(seed) != first;
+  EXPECT_TRUE(differs);
+}
+
+TEST_F(StepRunTest, AnAdoptedFixtureOutlivesTheStepRun) {
+  auto cat = ParseCatalogue(
+      "version: 1\n"
+      "parts: [{part: 1, name: p, points: 1}]\n"
+      "tests:\n"
+      "  - {name: t, part: 1, points: 1, scenario: prelude_test_raft, steps: [{crash: 1}, {check_one_leader: l}]}\n",
+      "adopt.yml", ScenarioRegistry::Global());
+  ASSERT_TRUE(cat.ok()) << cat.status().message();
+  ctx_ = std::make_unique<FakeTestContext>(*rt_, lib_.get(), 5);
+  ctx_->mutable_spec() = cat->tests[0];
+  Cluster c(*ctx_, ThreeServers());
+  {
+    StepRun run(*ctx_, ScenarioRegistry::Global().steps());
+    run.Adopt(c);
+    EXPECT_EQ(run.n(), 3);
+    EXPECT_THROW(run.Adopt(c), std::logic_error);  // one fixture per run
+    run.RunPrelude(*cat->tests[0].steps, "prelude_test_raft");
+  }
+  // The StepRun is gone; the fixture, with what the prelude did, is not.
+  EXPECT_FALSE(c.IsUp(1));
+  EXPECT_GE(c.One(IntCommand(3), 2, true), 1);
+  c.End();
+}
+
+TEST_F(StepRunTest, AppendIsRefusedWithWhatToWriteInstead) {
+  auto cat = ParseCatalogue(
+      "version: 1\n"
+      "parts: [{part: 1, name: p, points: 1}]\n"
+      "tests:\n"
+      "  - name: t\n"
+      "    part: 1\n"
+      "    points: 1\n"
+      "    steps:\n"
+      "      - kv_cluster: 3\n"
+      "      - append: {key: a, value: b}\n",
+      "append.yml", ScenarioRegistry::Global());
+  ASSERT_FALSE(cat.ok());
+  EXPECT_EQ(cat.status().message(),
+            "append.yml:9:9: there is no step verb 'append': the KV ABI (include/raftlab/raftlab.h) is MIT 2025's "
+            "versioned Put/Get, which has no Append; to extend a value, read it and put the whole new value "
+            "conditional on the version read ('- get: {key: k, value: ab, version: 1}' then '- put: {key: k, "
+            "value: abc, version: 1}'), or write a C++ scenario (harness/kv/scenarios/) for anything more");
 }
 
 // docs/STEPS.md carries the verb reference that --list-steps prints, as

@@ -4,7 +4,8 @@
 // directly, without the runner. It records the first failure (Fail throws
 // TestFailed only on the thread that constructed it, the "scenario thread"),
 // the event narrative, student log lines and the figures, so tests can
-// assert on the exact verdict a checker produced.
+// assert on the exact verdict a checker produced; it keeps a fixture hook
+// (a steps prelude) like the child's context.
 //
 // Thread safety: every method may be called from any thread (one std::mutex;
 // tests are not subject to the harness's Runtime-only rule).
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "harness/scenario/scenario.h"
@@ -72,6 +74,21 @@ class FakeTestContext : public TestContext {
     std::lock_guard<std::mutex> l(mu_);
     figures_ = f;
   }
+  void SetFixtureHook(FixtureHook hook) override {
+    std::lock_guard<std::mutex> l(mu_);
+    fixture_hook_ = std::move(hook);
+  }
+  FixtureHook TakeFixtureHook() override {
+    std::lock_guard<std::mutex> l(mu_);
+    FixtureHook hook = std::move(fixture_hook_);
+    fixture_hook_ = nullptr;
+    return hook;
+  }
+  // True while a fixture hook is set and not yet taken.
+  bool has_fixture_hook() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return static_cast<bool>(fixture_hook_);
+  }
 
   // The first recorded failure ("" if none).
   std::string failure() const {
@@ -114,6 +131,7 @@ class FakeTestContext : public TestContext {
   std::vector<std::string> events_;
   std::vector<std::string> student_lines_;
   std::optional<Figures> figures_;
+  FixtureHook fixture_hook_;
 };
 
 }  // namespace raftlab::testing
