@@ -224,7 +224,8 @@ GradeTable ScoreStudents(const ReportPlan& plan, ScoringPolicy policy, const std
           if (r->repetition < kSimRepetitionBase) {
             why = RunReason(*r);
           } else {
-            // The real-time runs come first: this test lost points in simulation only.
+            // Real-time runs sort first, so none of them failed: the
+            // simulated seed cost the points.
             for (const SimFailure& f : g.sim[i].failures) {
               if (f.repetition == r->repetition - kSimRepetitionBase) why = SimFailureText(f);
             }
