@@ -71,7 +71,7 @@ that sees DIR:
             (grades /autograder/submission, a source folder like skeleton/ or
             one .so, and writes /autograder/results/results.json), with this
             tree in raftlab/ and the options given (--part, --policy, --jobs,
-            --timeout-scale, --seed) fixed in raftlab/gradescope.conf.
+            --timeout-scale, --seed, --sim-seeds) fixed in raftlab/gradescope.conf.
             Gradescope grades each submission in a fresh container within
             its autograder timeout (10 minutes unless the course raises it):
             so no calibration there (it could not be cached and would double
@@ -111,6 +111,11 @@ Options:
   --timeout-scale X     passed to labtest (slow machines, sanitizer builds)
   --seed S              base seed for every submission (default: labtest picks
                         one per submission and records it in results.json)
+  --sim-seeds N         after each submission's real-time runs, run every
+                        selected test under simulated time (labtest --sim)
+                        with N seeds derived from the same base seed, and
+                        report them in a column of their own (see "Simulated
+                        seeds" below; default 0: none)
   --skip-calibration    do not run the reference first (not recommended)
   --force               grade even if calibration refuses (recorded in calibration.json)
   --max-slowdown X      calibration refuses when the reference is more than X
@@ -136,8 +141,33 @@ Scoring: each test of the catalogue has points and a repetition count
 Under all-or-nothing a test earns its points only when every repetition
 passes; under pass-rate it earns points x passed/repeat.
 
+Simulated seeds (--sim-seeds N): real time stays the basis of the grade. N
+adds, per submission, \`labtest --sim --repeat N\` over the same tests with
+the same base seed, parts, catalogue and --timeout-scale: N more runs of
+each test, on simulated time (docs/SIM.md: one thread at a time in an order
+drawn from the seed, on a virtual clock), each of which replays exactly. A
+simulated run counts like a real-time run of its test: under all-or-nothing
+a test earns its points only if its \`repeat\` real-time runs and its N
+simulated runs all pass; under pass-rate it earns points x passed /
+(repeat + N). A failing simulated seed is a real bug, and every report
+gives the command that replays it (labtest ... --sim --filter ... --seed
+... --repetition ...). A plugin that labtest refuses under --sim (its own
+threads, sleeps or clock, no RAFTLAB_PLUGIN_HOST_THREADS_ONLY promise, a Go
+plugin) loses nothing: its column says "not simulation-ready" with
+labtest's reason and only its real-time runs count; so does a test whose
+simulated run the simulator stopped on its own limits (its watchdog: a
+thread blocked or spinning outside the host services; a real sleep or
+thread caught at run time). The column is in grades.csv (sim_status,
+sim_passed, sim_runs, sim:<test> "passed/N", sim_note: the refusal or the
+failing seeds with their replay commands), grades.json, the score table,
+and what the student sees: gradescope.json's scores count the simulated
+runs and each test's output lists them; junit.xml holds them as suites
+"part N: ... (simulated time)". Calibration runs the reference's simulated
+seeds too, and refuses when any of them fails. A simulated run takes a
+fraction of its real-time run's time.
+
 Calibration: before grading, the reference runs the same tests with the same
-settings (--part, --timeout-scale) at the grading's load: labtest -j N, N the
+settings (--part, --timeout-scale, --sim-seeds) at the grading's load: labtest -j N, N the
 --jobs budget, as many test processes at once as grading runs. Grading stops (exit 5) when
 the reference fails a test, or when its test time exceeds --max-slowdown times
 the recorded baseline (and by more than 2 s): the machine is then too loaded,
@@ -159,8 +189,8 @@ Resuming: grading the same --out again continues where it stopped. A
 submission whose folder holds DONE is never re-run; any other submission is
 graded from scratch. Results are written atomically and DONE is written last,
 so an interruption (Ctrl-C, kill, power cut) never loses a finished result.
---restart starts over. Resuming with other --part/--policy/--config settings
-is refused (use --restart or another --out).
+--restart starts over. Resuming with other --part/--policy/--config/--seed/
+--timeout-scale/--sim-seeds settings is refused (use --restart or another --out).
 
 Isolation: every submission runs in its own labtest process tree and every test
 in its own child process with a timeout, so one student's crash or hang never
@@ -169,6 +199,8 @@ affects another's result.
 Output (DIR = --out):
   DIR/grades.csv                  one row per student: student, one column per
                                   test (points earned), total, status, reason
+                                  (with --sim-seeds, then the simulated column)
+  DIR/grades.json                 the same table as JSON (raftlab-grades)
   DIR/plan.tsv                    the class: id TAB submission, one per line
   DIR/settings, DIR/options       what every step of the grading shares
   DIR/calibration.json            the latest calibration verdict and figures
@@ -183,6 +215,9 @@ Output (DIR = --out):
   DIR/<student>/labtest.log       labtest's console output
   DIR/<student>/logs/             kept logs of failing runs (labtest --output-dir)
   DIR/<student>/build.log         the build output (source folders)
+  DIR/<student>/sim/              --sim-seeds: status (ran or not-simulation-
+                                  ready, and why), results.json, junit.xml,
+                                  labtest.log, logs/ of the simulated runs
   DIR/<student>/DONE              written last: the student is finished (with
                                   the host and calibration id)
   DIR/<student>/ERROR             grading failed for a reason not the student's
@@ -239,6 +274,7 @@ JOBS_PER_STUDENT=1
 POLICY=""
 TIMEOUT_SCALE=""
 SEED=""
+SIM_SEEDS=0
 SKIP_CALIBRATION=0
 FORCE=0
 MAX_SLOWDOWN=2
@@ -269,6 +305,13 @@ selection_flags() {
   [[ -z "$TIMEOUT_SCALE" ]] || SELECTION+=(--timeout-scale "$TIMEOUT_SCALE")
   [[ -z "$SEED" ]] || SELECTION+=(--seed "$SEED")
 }
+# GRADE_ONLY: grading options labtest does not take (--sim-seeds), for the
+# engines that hand the options on to another grade.sh (parallel's hosts,
+# the Gradescope bundle).
+grade_only_flags() {
+  GRADE_ONLY=()
+  [[ "$SIM_SEEDS" -eq 0 ]] || GRADE_ONLY+=(--sim-seeds "$SIM_SEEDS")
+}
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -290,6 +333,8 @@ while [[ $# -gt 0 ]]; do
             POLICY="$2"; shift 2 ;;
     --timeout-scale) need_value "$@"; GRADING_FLAGS+=("$1"); TIMEOUT_SCALE="$2"; shift 2 ;;
     --seed) need_value "$@"; GRADING_FLAGS+=("$1"); SEED="$2"; shift 2 ;;
+    --sim-seeds) need_value "$@"; GRADING_FLAGS+=("$1"); is_uint "$2" || die_usage "--sim-seeds takes a number >= 0, got '$2'"
+            SIM_SEEDS="$((10#$2))"; shift 2 ;;
     --skip-calibration) SKIP_CALIBRATION=1; GRADING_FLAGS+=("$1"); shift ;;
     --force) FORCE=1; GRADING_FLAGS+=("$1"); shift ;;
     --max-slowdown) need_value "$@"; GRADING_FLAGS+=("$1"); MAX_SLOWDOWN="$2"; shift 2 ;;
@@ -346,7 +391,8 @@ gradescope_bundle() {
   local jobs="${JOBS:-8}"
   local flags=(--config "raftlab/$rel_config" --jobs "$jobs" --jobs-per-student "$jobs")
   selection_flags
-  flags+=(${SELECTION[@]+"${SELECTION[@]}"})
+  grade_only_flags
+  flags+=(${SELECTION[@]+"${SELECTION[@]}"} ${GRADE_ONLY[@]+"${GRADE_ONLY[@]}"})
   mkdir -p "$stage/raftlab"
   tar -C "$ROOT" --exclude=./build --exclude=./.git --exclude=./labtest-out --exclude=./grades -cf - . |
     tar -C "$stage/raftlab" -xf -
@@ -497,6 +543,8 @@ if [[ "$COMMAND" == one || "$COMMAND" == collect ]]; then
   POLICY="$(value_of "$OUT/settings" policy | sed 's/^catalogue$//')"
   TIMEOUT_SCALE="$(value_of "$OUT/settings" timeout_scale)"
   SEED="$(value_of "$OUT/settings" seed | sed 's/^random$//')"
+  SIM_SEEDS="$(value_of "$OUT/settings" sim_seeds)"
+  SIM_SEEDS="${SIM_SEEDS:-0}"
   JOBS="$(value_of "$OUT/options" jobs)"
   JOBS_PER_STUDENT="$(value_of "$OUT/options" jobs_per_student)"
   SKIP_CALIBRATION="$(value_of "$OUT/options" skip_calibration)"
@@ -561,6 +609,8 @@ parts=${PARTS[*]:-all}
 policy=${POLICY:-catalogue}
 timeout_scale=${TIMEOUT_SCALE:-1}
 seed=${SEED:-random}"
+  # Only when set, so that a folder graded before --sim-seeds existed resumes.
+  [[ "$SIM_SEEDS" -eq 0 ]] || SETTINGS+=$'\n'"sim_seeds=$SIM_SEEDS"
   if [[ -f "$OUT/settings" ]]; then
     if [[ "$(cat "$OUT/settings")" != "$SETTINGS" ]]; then
       die_usage "$OUT was graded with other settings:
@@ -604,6 +654,12 @@ selection_flags
 COMMON_FLAGS+=(${SELECTION[@]+"${SELECTION[@]}"})
 COLLECT_FLAGS=(-f "$CONFIG")
 for p in ${PARTS[@]+"${PARTS[@]}"}; do COLLECT_FLAGS+=(--part "$p"); done
+# --sim-seeds N: the simulated runs of each submission (and of calibration),
+# after its real-time ones: the same parts, catalogue and --timeout-scale,
+# N seeds per test (labtest --sim --repeat N), the base seed added per run.
+SIM_FLAGS=(--sim --repeat "$SIM_SEEDS" --color never)
+for p in ${PARTS[@]+"${PARTS[@]}"}; do SIM_FLAGS+=(--part "$p"); done
+[[ -z "$TIMEOUT_SCALE" ]] || SIM_FLAGS+=(--timeout-scale "$TIMEOUT_SCALE")
 
 if [[ "$COMMAND" == all || "$COMMAND" == plan || "$COMMAND" == parallel || "$COMMAND" == slurm ]]; then
   # Check the catalogue and selection once, so a typo fails here and not N times.
@@ -675,6 +731,9 @@ calibration_key() {
     "$HOST" "${cpu:-unknown}" "$(nproc 2>/dev/null || echo 1)" "$(sha256sum < "$LABTEST" | cut -c1-16)" \
     "$(sha256sum < "$CONFIG" | cut -c1-16)" "${PARTS[*]:-all}" "${TIMEOUT_SCALE:-1}" "$JOBS" "$plugin_hash" \
     "$baseline_hash" "$MAX_SLOWDOWN"
+  # Only when set, so that the keys (and cached calibrations) of gradings
+  # without simulated seeds stay what they were.
+  [[ "$SIM_SEEDS" -eq 0 ]] || printf 'sim_seeds=%s\n' "$SIM_SEEDS"
 }
 
 verdict_of() {  # calibration.json -> ok | refused | "" (none yet)
@@ -701,8 +760,21 @@ run_calibration() {
   "$LABTEST" ${plugin_flags[@]+"${plugin_flags[@]}"} -f "$dir/raft_lab_test.yml" -j "$JOBS" "${COMMON_FLAGS[@]}" \
     --output "json:$dir/results.json" --output-dir "$dir/logs" > "$dir/labtest.log" 2>&1 9>&- &
   wait $! || rc=$?
+  # --sim-seeds: the reference's simulated seeds must all pass as well.
+  local sim_flags=()
+  if [[ "$SIM_SEEDS" -gt 0 ]]; then
+    local src=0
+    mkdir -p "$dir/sim"
+    log "calibration $CAL_ID: the same tests under simulated time, $SIM_SEEDS seed(s) each..."
+    "$LABTEST" ${plugin_flags[@]+"${plugin_flags[@]}"} -f "$dir/raft_lab_test.yml" -j "$JOBS" "${SIM_FLAGS[@]}" \
+      ${SEED:+--seed "$SEED"} --output "json:$dir/sim/results.json" --output-dir "$dir/sim/logs" \
+      > "$dir/sim/labtest.log" 2>&1 9>&- &
+    wait $! || src=$?
+    sim_flags=(--sim-results "$dir/sim/results.json" --sim-labtest-exit "$src" --sim-seeds "$SIM_SEEDS")
+  fi
   local crc=0
   "$COLLECT" "${COLLECT_FLAGS[@]}" --calibration "$dir/results.json" --labtest-exit "$rc" \
+    ${sim_flags[@]+"${sim_flags[@]}"} \
     --baseline "$BASELINE" --max-slowdown "$MAX_SLOWDOWN" --write "$dir/calibration.json" 9>&- || crc=$?
   return "$crc"
 }
@@ -796,9 +868,11 @@ GO="$(command -v go || true)"
 if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
 
 # Writes DONE (finished) or ERROR (not finished: retried next time) last.
-finish() {  # dir outcome reason labtest_exit
-  printf 'outcome=%s\nreason=%s\nlabtest_exit=%s\nhost=%s\ncalibration=%s\ncalibration_verdict=%s\nbuild_sandbox=%s\n' \
-    "$2" "$3" "$4" "$HOST" "$CAL_ID" "$CAL_VERDICT" "$BUILD_SANDBOX" | write_atomic "$1/DONE"
+finish() {  # dir outcome reason labtest_exit [sim]
+  { printf 'outcome=%s\nreason=%s\nlabtest_exit=%s\nhost=%s\ncalibration=%s\ncalibration_verdict=%s\nbuild_sandbox=%s\n' \
+      "$2" "$3" "$4" "$HOST" "$CAL_ID" "$CAL_VERDICT" "$BUILD_SANDBOX"
+    [[ -z "${5:-}" ]] || printf 'sim=%s\n' "$5"
+  } | write_atomic "$1/DONE"
 }
 fail_infra() {  # dir reason
   printf 'reason=%s\n' "$2" | write_atomic "$1/ERROR"
@@ -814,6 +888,52 @@ not_run_reports() {  # dir outcome reason log [FROM=TO...]
   for m in "$@"; do maps+=(--map "$m"); done
   "$COLLECT" "${COLLECT_FLAGS[@]}" ${POLICY:+--policy "$POLICY"} --not-run "$outcome" --reason "$reason" \
     --log "$log" ${maps[@]+"${maps[@]}"} --write-dir "$dir"
+}
+
+# --sim-seeds: the simulated runs of a student whose real-time labtest ran
+# (in DIR, as that one: relative paths, so the replay commands the student
+# sees name none of the grader's folders), with the real-time run's base
+# seed. Writes DIR/sim/status (seeds, state=ran|not-simulation-ready,
+# reason, labtest_exit) and adds the runs to junit.xml and gradescope.json
+# (raftlab-grade-collect --merge-sim). Sets SIM_STATE; returns 0 when done,
+# 1 when interrupted, 2 on an infrastructure error (SIM_ERROR says which).
+SIM_STATE=""
+SIM_ERROR=""
+simulate_student() {  # dir
+  local dir="$1" base="$SEED" src=0 state reason=""
+  SIM_STATE=""
+  SIM_ERROR=""
+  if [[ -z "$base" ]]; then
+    base="$(sed -n 's/^ *"base_seed": *\([0-9][0-9]*\).*/\1/p' "$dir/results.json" | head -n 1)"
+    [[ -n "$base" ]] || { SIM_ERROR="results.json names no base seed for the simulated runs"; return 2; }
+  fi
+  mkdir -p "$dir/sim"
+  ( cd "$dir" && PATH="$(dirname "$LABTEST"):$PATH" exec labtest --plugin libraft.so -f raft_lab_test.yml \
+      -j "$JOBS_PER_STUDENT" "${SIM_FLAGS[@]}" --seed "$base" --output json:sim/results.json \
+      --output-dir sim/logs ) > "$dir/sim/labtest.log" 2>&1 || src=$?
+  case "$src" in
+    0|1)
+      [[ -s "$dir/sim/results.json" ]] ||
+        { SIM_ERROR="labtest --sim exited with $src but wrote no sim/results.json"; return 2; }
+      state=ran ;;
+    2|3)
+      # The real-time run of the same plugin, catalogue and selection went
+      # through, so this is labtest refusing the plugin under --sim (its
+      # own threads, sleeps or clock; no promise; Go): one line says why.
+      # The reference is never refused (calibration would say so).
+      state=not-simulation-ready
+      reason="$(grep -e '--sim' "$dir/sim/labtest.log" | grep -v -e 'warning:' | head -n 1 | tr -d '\r' || true)"
+      [[ -n "$reason" ]] || reason="$(grep -m1 -v '^$' "$dir/sim/labtest.log" | tr -d '\r' || true)"
+      reason="${reason:-labtest --sim exited with $src (see sim/labtest.log)}" ;;
+    130|143) return 1 ;;
+    *) SIM_ERROR="labtest --sim exited with $src (see sim/labtest.log)"; return 2 ;;
+  esac
+  printf 'seeds=%s\nstate=%s\nreason=%s\nlabtest_exit=%s\n' "$SIM_SEEDS" "$state" "$reason" "$src" |
+    write_atomic "$dir/sim/status"
+  "$COLLECT" "${COLLECT_FLAGS[@]}" ${POLICY:+--policy "$POLICY"} --merge-sim "$dir" --sim-seeds "$SIM_SEEDS" ||
+    { SIM_ERROR="could not add the simulated runs to junit.xml and gradescope.json"; return 2; }
+  SIM_STATE="$state"
+  return 0
 }
 
 grade_one() {
@@ -901,17 +1021,27 @@ grade_one() {
         echo "$name: ERROR (no results.json)"
         return 0
       fi
+      if [[ "$SIM_SEEDS" -gt 0 ]]; then
+        local sim_rc=0
+        simulate_student "$dir" || sim_rc=$?
+        case "$sim_rc" in
+          0) ;;
+          1) echo "$name: interrupted"; return 0 ;;
+          *) fail_infra "$dir" "$SIM_ERROR"; echo "$name: ERROR ($SIM_ERROR)"; return 0 ;;
+        esac
+      fi
       # What students see never names the grader's folders (stack dumps
       # carry the harness's source paths).
       # A source submission's own folder too: crash reports name the
       # student's source files by the path they were built from.
       local sub_map=()
       [[ ! -d "$sub" ]] || sub_map=(--map "$sub/=")
-      "$COLLECT" --scrub "$dir/junit.xml" "$dir/gradescope.json" --map "$ROOT/=raftlab/" --map "$OUT/=" \
+      "$COLLECT" --scrub "$dir/junit.xml" "$dir/gradescope.json" ${SIM_STATE:+"$dir/sim/junit.xml"} \
+          --map "$ROOT/=raftlab/" --map "$OUT/=" \
           --map "$(dirname "$LABTEST")/=" ${sub_map[@]+"${sub_map[@]}"} ||
         { fail_infra "$dir" "could not remove the grader's paths from junit.xml and gradescope.json"; return 0; }
-      finish "$dir" graded "" "$rc"
-      echo "$name: graded (labtest exit $rc)" ;;
+      finish "$dir" graded "" "$rc" "$SIM_STATE"
+      echo "$name: graded (labtest exit $rc${SIM_STATE:+; simulated: $SIM_STATE})" ;;
     3)
       local why
       why="$(grep -m1 '^labtest: ' "$dir/labtest.log" | sed 's/^labtest: //' | tr -d '\r' || true)"
@@ -935,8 +1065,10 @@ grade_one() {
 # class was graded under more than one calibration or a refused one.
 collect_class() {
   local collect_rc=0
-  "$COLLECT" "${COLLECT_FLAGS[@]}" ${POLICY:+--policy "$POLICY"} --grades "$OUT" \
-    --csv "$OUT/grades.csv" ${STUDENTS[@]+"${STUDENTS[@]}"} || collect_rc=$?
+  local sim_flags=()
+  [[ "$SIM_SEEDS" -eq 0 ]] || sim_flags=(--sim-seeds "$SIM_SEEDS")
+  "$COLLECT" "${COLLECT_FLAGS[@]}" ${POLICY:+--policy "$POLICY"} ${sim_flags[@]+"${sim_flags[@]}"} --grades "$OUT" \
+    --csv "$OUT/grades.csv" --json "$OUT/grades.json" ${STUDENTS[@]+"${STUDENTS[@]}"} || collect_rc=$?
   if [[ "$collect_rc" -ne 0 ]]; then
     echo "$PROG: could not write $OUT/grades.csv (raftlab-grade-collect exited with $collect_rc)" >&2
     exit "$EXIT_INTERNAL"
@@ -1001,7 +1133,8 @@ parallel_fanout() {
   mkdir -p "$jobs"
   local flags=(--jobs "$JOBS" --jobs-per-student "$JOBS_PER_STUDENT" --max-slowdown "$MAX_SLOWDOWN")
   selection_flags
-  flags+=(${SELECTION[@]+"${SELECTION[@]}"})
+  grade_only_flags
+  flags+=(${SELECTION[@]+"${SELECTION[@]}"} ${GRADE_ONLY[@]+"${GRADE_ONLY[@]}"})
   [[ "$SKIP_CALIBRATION" -eq 0 ]] || flags+=(--skip-calibration)
   [[ "$FORCE" -eq 0 ]] || flags+=(--force)
   for name in ${TODO[@]+"${TODO[@]}"}; do

@@ -5,6 +5,49 @@
 #include <nlohmann/json.hpp>
 
 namespace raftlab {
+namespace {
+
+// The reference under simulated time: every one of its N seeds per test
+// must pass, or the simulated column would take points from correct Rafts.
+void CheckSimulated(const CalibrationInput& in, CalibrationReport* rep) {
+  if (in.sim_labtest_exit != 0 && in.sim_labtest_exit != 1) {
+    rep->problems.push_back(fmt::format(
+        "the reference's simulated run did not complete (labtest --sim exited with {}{}); see sim/labtest.log",
+        in.sim_labtest_exit, in.sim_labtest_exit == 2 ? ": it refused the plugin, or an option" : ""));
+    return;
+  }
+  ReportPlan plan = in.plan;
+  for (PlannedTest& t : plan.tests) t.runs = in.sim_seeds;
+  ResultBook book(plan, ScoringPolicy::kAllOrNothing);
+  for (const TestResult& r : in.sim_runs) {
+    if (const PlannedTest* t = plan.FindTest(r.test)) {
+      TestSpec spec;
+      spec.name = t->name;
+      spec.part = t->part;
+      spec.points = t->points;
+      book.Add(spec, r);
+    }
+  }
+  std::string why;
+  for (const TestScore& s : book.Scores()) {
+    if (s.state == TestState::kPassed || s.state == TestState::kSkipped) continue;
+    rep->sim_failed_tests.push_back(s.test->name);
+    for (const TestResult* r : s.runs) {
+      if (why.empty() && !IsSuccess(r->verdict)) {
+        why = fmt::format(" (first: {} seed {}: {})", s.test->name, r->seed, RunReason(*r));
+      }
+    }
+    if (why.empty()) why = fmt::format(" (first: {}: {} of {} runs done)", s.test->name, s.runs.size(), in.sim_seeds);
+  }
+  if (!rep->sim_failed_tests.empty()) {
+    rep->problems.push_back(fmt::format(
+        "under simulated time the reference did not pass {} of {} test(s) in {} seeds{}: the simulated column "
+        "would take points from correct Rafts (a harness bug: report it)",
+        rep->sim_failed_tests.size(), in.plan.tests.size(), in.sim_seeds, why));
+  }
+}
+
+}  // namespace
 
 CalibrationReport Calibrate(const CalibrationInput& in) {
   CalibrationReport rep;
@@ -41,6 +84,8 @@ CalibrationReport Calibrate(const CalibrationInput& in) {
         "students would lose points unfairly (machine too loaded, or broken)",
         rep.failed_tests.size(), in.plan.tests.size(), why));
   }
+
+  if (in.sim_seeds > 0) CheckSimulated(in, &rep);
 
   if (in.baseline == nullptr) {
     rep.notes.push_back("no reference baseline: the timing check was skipped (record one with "
@@ -85,6 +130,11 @@ std::string CalibrationJson(const CalibrationInput& in, const CalibrationReport&
       {"min_excess_s", in.min_excess_s},
       {"runs_compared", rep.runs_compared},
       {"runs", in.runs.size()},
+      {"sim", in.sim_seeds > 0 ? json{{"seeds", in.sim_seeds},
+                                      {"labtest_exit", in.sim_labtest_exit},
+                                      {"runs", in.sim_runs.size()},
+                                      {"failed_tests", rep.sim_failed_tests}}
+                               : json(nullptr)},
   };
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

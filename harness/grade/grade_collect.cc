@@ -44,6 +44,25 @@ StudentOutcome OutcomeFromWord(const std::string& word) {
   return StudentOutcome::kError;
 }
 
+// What the sim_note column says: the refusal line, or per test the first
+// failing seed with its replay command, or why a test ran in real time only.
+std::string SimNote(const GradeTable& table, const StudentGrade& g) {
+  if (g.sim_state == SimState::kNotReady) return g.sim_reason;
+  std::string note;
+  for (size_t i = 0; i < g.sim.size() && i < table.plan.tests.size(); ++i) {
+    const SimTestColumn& c = g.sim[i];
+    std::string what;
+    if (c.state == SimState::kNotReady) {
+      what = "not simulation-ready: " + c.not_ready;
+    } else if (!c.failures.empty()) {
+      what = SimFailureText(c.failures.front());
+      if (c.failures.size() > 1) what += fmt::format(" (and {} more failing seeds)", c.failures.size() - 1);
+    }
+    if (!what.empty()) note += (note.empty() ? "" : "; ") + table.plan.tests[i].name + ": " + what;
+  }
+  return note;
+}
+
 }  // namespace
 
 std::string_view StudentOutcomeName(StudentOutcome o) {
@@ -124,13 +143,22 @@ StudentRecord ReadStudentFolder(const std::string& grades_dir, const std::string
     return rec;
   }
   rec.runs = std::move(*runs);
+  auto sim = ReadSimFolder(dir.string());
+  if (!sim.ok()) {
+    rec.outcome = StudentOutcome::kError;
+    rec.reason = sim.status().message();
+    return rec;
+  }
+  rec.sim = std::move(*sim);
   return rec;
 }
 
-GradeTable ScoreStudents(const ReportPlan& plan, ScoringPolicy policy, const std::vector<StudentRecord>& records) {
+GradeTable ScoreStudents(const ReportPlan& plan, ScoringPolicy policy, const std::vector<StudentRecord>& records,
+                         int sim_seeds) {
   GradeTable table;
   table.plan = plan;
   table.policy = policy;
+  table.sim_seeds = sim_seeds > 0 ? sim_seeds : 0;
   for (const PlannedTest& t : plan.tests) table.max_total += t.points;
   for (const StudentRecord& rec : records) {
     StudentGrade g;
@@ -139,16 +167,47 @@ GradeTable ScoreStudents(const ReportPlan& plan, ScoringPolicy policy, const std
     g.earned.assign(plan.tests.size(), 0);
     g.parts.assign(plan.parts.size(), 0);
     g.reason = rec.reason;
+    if (table.sim_seeds > 0) {
+      const bool graded = rec.outcome == StudentOutcome::kGraded;
+      g.sim_state = !graded || rec.sim.state == SimState::kOff ? SimState::kNotRun : rec.sim.state;
+      g.sim_reason = g.sim_state == SimState::kNotReady ? rec.sim.reason : "";
+      SimRecord none;
+      for (const PlannedTest& t : plan.tests) {
+        g.sim.push_back(SimColumnOf(t.name, graded ? rec.sim : none, table.sim_seeds));
+        const SimTestColumn& c = g.sim.back();
+        if (c.state != SimState::kRan) continue;
+        g.sim_runs += c.runs;
+        g.sim_passed += c.passed + c.skipped;
+        g.sim_expected += c.expected;
+      }
+    }
     if (rec.outcome == StudentOutcome::kGraded) {
-      ResultBook book(plan, policy);
-      for (const TestResult& r : rec.runs) {
+      // The tests whose simulated runs count expect N more runs, kept under
+      // repetitions from kSimRepetitionBase (sim_column.h).
+      ReportPlan pooled = plan;
+      for (size_t i = 0; i < g.sim.size(); ++i) {
+        if (g.sim[i].state != SimState::kRan) continue;
+        PlannedTest& t = pooled.tests[i];
+        t.runs = (t.runs > 0 ? t.runs : plan.runs_per_test) + table.sim_seeds;
+      }
+      ResultBook book(pooled, policy);
+      const auto add = [&](const TestResult& r, int rep_base) {
         const PlannedTest* t = plan.FindTest(r.test);
-        if (t == nullptr) continue;  // not selected for grading
+        if (t == nullptr) return;  // not selected for grading
         TestSpec spec;
         spec.name = t->name;
         spec.part = t->part;
         spec.points = t->points;
-        book.Add(spec, r);
+        TestResult copy = r;
+        copy.repetition += rep_base;
+        book.Add(spec, copy);
+      };
+      for (const TestResult& r : rec.runs) add(r, 0);
+      for (size_t i = 0; i < g.sim.size(); ++i) {
+        if (g.sim[i].state != SimState::kRan) continue;
+        for (const TestResult& r : rec.sim.runs) {
+          if (r.test == plan.tests[i].name) add(r, kSimRepetitionBase);
+        }
       }
       std::vector<std::string> problems;
       const std::vector<TestScore> scores = book.Scores();
@@ -161,10 +220,17 @@ GradeTable ScoreStudents(const ReportPlan& plan, ScoringPolicy policy, const std
         }
         std::string why;
         for (const TestResult* r : s.runs) {
-          if (!IsSuccess(r->verdict)) {
+          if (IsSuccess(r->verdict)) continue;
+          if (r->repetition < kSimRepetitionBase) {
             why = RunReason(*r);
-            break;
+          } else {
+            // Real-time runs sort first, so none of them failed: the
+            // simulated seed cost the points.
+            for (const SimFailure& f : g.sim[i].failures) {
+              if (f.repetition == r->repetition - kSimRepetitionBase) why = SimFailureText(f);
+            }
           }
+          break;
         }
         if (why.empty()) {
           why = s.state == TestState::kSkipped ? "skipped"
@@ -198,14 +264,26 @@ std::string CsvField(std::string_view s) {
 }
 
 std::string GradesCsv(const GradeTable& table) {
+  const bool sim = table.sim_seeds > 0;
   std::string out = "student";
   for (const PlannedTest& t : table.plan.tests) out += "," + CsvField(t.name);
-  out += ",total,status,reason\r\n";
+  out += ",total,status,reason";
+  if (sim) {
+    out += ",sim_status,sim_passed,sim_runs";
+    for (const PlannedTest& t : table.plan.tests) out += "," + CsvField("sim:" + t.name);
+    out += ",sim_note";
+  }
+  out += "\r\n";
   for (const StudentGrade& g : table.rows) {
     out += CsvField(g.name);
     for (double e : g.earned) out += "," + Points(e);
     out += "," + Points(g.total) + "," + std::string(StudentOutcomeName(g.outcome)) + "," +
            CsvField(Shorten(SanitizeText(g.reason), kMaxReasonChars));
+    if (sim) {
+      out += fmt::format(",{},{},{}", SimStateName(g.sim_state), g.sim_passed, g.sim_expected);
+      for (const SimTestColumn& c : g.sim) out += "," + CsvField(c.Cell());
+      out += "," + CsvField(Shorten(SanitizeText(SimNote(table, g)), kMaxReasonChars));
+    }
     out += "\r\n";
   }
   return out;
@@ -217,14 +295,23 @@ std::string ScoreTableText(const GradeTable& table, size_t width) {
   name_w = std::min<size_t>(name_w, 32);
   std::string out = fmt::format("{:<{}}", "student", name_w);
   for (const PlannedPart& p : table.plan.parts) out += fmt::format(" {:>6}", fmt::format("part{}", p.part));
-  out += fmt::format(" {:>13} {:>7}  {}\n", "total", "passed", "status");
-  const size_t used = name_w + 7 * table.plan.parts.size() + 14 + 8 + 2;
+  out += fmt::format(" {:>13} {:>7}", "total", "passed");
+  if (table.sim_seeds > 0) out += fmt::format(" {:>9}", "sim");
+  out += "  status\n";
+  const size_t used = name_w + 7 * table.plan.parts.size() + 14 + 8 + 2 + (table.sim_seeds > 0 ? 10 : 0);
   const size_t note_w = width > used + 10 ? width - used : 10;
   for (const StudentGrade& g : table.rows) {
     out += fmt::format("{:<{}}", Shorten(g.name, name_w), name_w);
     for (double p : g.parts) out += fmt::format(" {:>6}", Points(p));
-    out += fmt::format(" {:>13} {:>7}  ", Points(g.total) + "/" + Points(table.max_total),
+    out += fmt::format(" {:>13} {:>7}", Points(g.total) + "/" + Points(table.max_total),
                        fmt::format("{}/{}", g.tests_passed, table.plan.tests.size()));
+    if (table.sim_seeds > 0) {
+      const std::string sim = g.sim_state == SimState::kRan        ? fmt::format("{}/{}", g.sim_passed, g.sim_expected)
+                              : g.sim_state == SimState::kNotReady ? "not-ready"
+                                                                   : "-";
+      out += fmt::format(" {:>9}", sim);
+    }
+    out += "  ";
     std::string note(StudentOutcomeName(g.outcome));
     if (!g.reason.empty()) note += ": " + g.reason;
     out += Shorten(SanitizeText(note), note_w) + "\n";

@@ -1,14 +1,22 @@
 // raftlab-grade-collect: grade.sh's helper in C++. Two modes:
 //
 //   raftlab-grade-collect -f CATALOGUE --grades DIR [--part N]... [--policy P]
-//                         [--csv PATH] [STUDENT...]
+//                         [--sim-seeds N] [--csv PATH] [--json PATH] [STUDENT...]
 //     reads GRADES/<student>/ for each student (grade_collect.h), writes
-//     grades.csv and prints the score table.
+//     grades.csv (and grades.json, grades_json.h) and prints the score
+//     table; --sim-seeds N adds the simulated column (sim_column.h).
+//
+//   raftlab-grade-collect -f CATALOGUE --merge-sim DIR --sim-seeds N [--part N]... [--policy P]
+//     adds the simulated runs of one graded student (DIR/sim/) to DIR's
+//     junit.xml and gradescope.json (sim_merge.h), the JUnit of the
+//     simulated runs alone going to DIR/sim/junit.xml.
 //
 //   raftlab-grade-collect -f CATALOGUE --calibration RESULTS.json --labtest-exit N
+//                         [--sim-results RESULTS.json --sim-labtest-exit N --sim-seeds N]
 //                         [--baseline FILE] [--max-slowdown X] --write PATH [--part N]...
-//     judges the reference's calibration run (calibration.h), writes
-//     calibration.json to PATH and prints the verdict.
+//     judges the reference's calibration run (calibration.h), with its
+//     simulated runs if given, writes calibration.json to PATH and prints
+//     the verdict.
 //
 //   raftlab-grade-collect -f CATALOGUE --not-run build-failed|load-failed --reason TEXT
 //                         [--log FILE] [--map FROM=TO]... --write-dir DIR [--part N]... [--policy P]
@@ -41,6 +49,8 @@
 #include "harness/grade/calibration.h"
 #include "harness/catalogue/config.h"
 #include "harness/grade/grade_collect.h"
+#include "harness/grade/grades_json.h"
+#include "harness/grade/sim_merge.h"
 #include "harness/grade/not_run_reports.h"
 #include "harness/report/book.h"
 
@@ -77,6 +87,67 @@ std::vector<std::string> StudentsIn(const std::string& dir) {
   return out;
 }
 
+// The runs of a labtest results.json; none when it is missing or unreadable
+// (a run that stopped early: the calibration then says which tests lack runs).
+std::vector<TestResult> RunsOfFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return {};
+  std::stringstream buf;
+  buf << file.rdbuf();
+  auto runs = RunsFromResultsJson(buf.str());
+  return runs.ok() ? std::move(*runs) : std::vector<TestResult>{};
+}
+
+int SimSeeds(const po::variables_map& vm) { return vm.count("sim-seeds") ? vm["sim-seeds"].as<int>() : 0; }
+
+StatusOr<std::string> ReadText(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::NotFound(fmt::format("cannot read {}", path.string()));
+  std::stringstream buf;
+  buf << file.rdbuf();
+  return buf.str();
+}
+
+// One graded student's folder: the simulated runs into its junit.xml and
+// gradescope.json (sim_merge.h).
+int MergeSimMode(const po::variables_map& vm, const ReportPlan& plan, ScoringPolicy policy) {
+  const int seeds = SimSeeds(vm);
+  if (seeds <= 0) return Usage("--merge-sim needs --sim-seeds N (N >= 1)");
+  const fs::path dir = vm["merge-sim"].as<std::string>();
+  StudentRecord rec;
+  rec.name = dir.filename().string();
+  rec.outcome = StudentOutcome::kGraded;
+  auto results = ReadText(dir / "results.json");
+  if (!results.ok()) return Usage(results.status().message());
+  auto runs = RunsFromResultsJson(*results);
+  if (!runs.ok()) return Usage(fmt::format("{}: {}", (dir / "results.json").string(), runs.status().message()));
+  rec.runs = std::move(*runs);
+  auto sim = ReadSimFolder(dir.string());
+  if (!sim.ok()) return Usage(sim.status().message());
+  rec.sim = std::move(*sim);
+  const GradeTable table = ScoreStudents(plan, policy, {rec}, seeds);
+
+  auto gradescope = ReadText(dir / "gradescope.json");
+  if (!gradescope.ok()) return Usage(gradescope.status().message());
+  auto merged_gs = MergeSimIntoGradescope(*gradescope, table);
+  if (!merged_gs.ok()) return Usage(merged_gs.status().message());
+  auto junit = ReadText(dir / "junit.xml");
+  if (!junit.ok()) return Usage(junit.status().message());
+  const std::string sim_junit = SimJunit(table, rec.sim, (dir / "sim" / "junit.xml").string());
+  auto merged_junit = MergeJunit(*junit, sim_junit);
+  if (!merged_junit.ok()) return Usage(merged_junit.status().message());
+  const std::pair<const char*, const std::string*> files[] = {
+      {"sim/junit.xml", &sim_junit}, {"gradescope.json", &*merged_gs}, {"junit.xml", &*merged_junit}};
+  for (const auto& [name, text] : files) {
+    Status written = WriteFileAtomically((dir / name).string(), *text);
+    if (!written.ok()) {
+      fmt::print(stderr, "raftlab-grade-collect: {}\n", written.message());
+      return kExitInternal;
+    }
+  }
+  return kExitOk;
+}
+
 int CalibrationMode(const po::variables_map& vm, ReportPlan plan) {
   if (!vm.count("labtest-exit") || !vm.count("write")) {
     return Usage("--calibration needs --labtest-exit N and --write PATH");
@@ -98,13 +169,14 @@ int CalibrationMode(const po::variables_map& vm, ReportPlan plan) {
       return Usage(b.status().message());
     }
   }
-  const std::string results = vm["calibration"].as<std::string>();
-  std::ifstream file(results, std::ios::binary);
-  if (file) {
-    std::stringstream buf;
-    buf << file.rdbuf();
-    auto runs = RunsFromResultsJson(buf.str());
-    if (runs.ok()) in.runs = std::move(*runs);
+  in.runs = RunsOfFile(vm["calibration"].as<std::string>());
+  if (vm.count("sim-results")) {
+    if (!vm.count("sim-labtest-exit") || SimSeeds(vm) <= 0) {
+      return Usage("--sim-results needs --sim-labtest-exit N and --sim-seeds N");
+    }
+    in.sim_seeds = SimSeeds(vm);
+    in.sim_labtest_exit = vm["sim-labtest-exit"].as<int>();
+    in.sim_runs = RunsOfFile(vm["sim-results"].as<std::string>());
   }
   CalibrationReport rep = Calibrate(in);
   const std::string out = vm["write"].as<std::string>();
@@ -213,6 +285,14 @@ int Main(int argc, char** argv) {
     ("policy", po::value<std::string>()->value_name("P"),
      "all-or-nothing or pass-rate (default: the catalogue's grading.policy, else all-or-nothing)")
     ("csv", po::value<std::string>()->value_name("PATH"), "where grades.csv goes (default DIR/grades.csv)")
+    ("json", po::value<std::string>()->value_name("PATH"), "also write the table as JSON (grades.json) to PATH")
+    ("sim-seeds", po::value<int>()->value_name("N"),
+     "grade.sh --sim-seeds N: each test also expects N simulated runs (DIR/<student>/sim/)")
+    ("merge-sim", po::value<std::string>()->value_name("DIR"),
+     "add the simulated runs of the student folder DIR to its junit.xml and gradescope.json")
+    ("sim-results", po::value<std::string>()->value_name("RESULTS"),
+     "calibration: the reference's labtest --sim results.json")
+    ("sim-labtest-exit", po::value<int>()->value_name("N"), "calibration: the simulated labtest's exit code")
     ("students", po::value<std::vector<std::string>>()->composing(), "students (default: every finished folder)")
     ("calibration", po::value<std::string>()->value_name("RESULTS"), "judge this reference results.json instead")
     ("labtest-exit", po::value<int>()->value_name("N"), "calibration: the reference labtest's exit code")
@@ -273,6 +353,8 @@ int Main(int argc, char** argv) {
   }
   if (vm.count("calibration")) return CalibrationMode(vm, std::move(plan));
   if (vm.count("not-run")) return NotRunMode(vm, plan, policy);
+  if (SimSeeds(vm) < 0) return Usage("--sim-seeds takes a number >= 0");
+  if (vm.count("merge-sim")) return MergeSimMode(vm, plan, policy);
   if (!vm.count("grades")) return Usage("--grades DIR is required");
   const std::string grades = vm["grades"].as<std::string>();
   std::vector<std::string> students;
@@ -283,12 +365,15 @@ int Main(int argc, char** argv) {
   }
   std::vector<StudentRecord> records;
   for (const std::string& s : students) records.push_back(ReadStudentFolder(grades, s));
-  GradeTable table = ScoreStudents(plan, policy, records);
+  GradeTable table = ScoreStudents(plan, policy, records, SimSeeds(vm));
 
   const std::string csv = vm.count("csv") ? vm["csv"].as<std::string>() : (fs::path(grades) / "grades.csv").string();
   Status written = WriteFileAtomically(csv, GradesCsv(table));
+  if (written.ok() && vm.count("json")) written = WriteFileAtomically(vm["json"].as<std::string>(), GradesJson(table));
   fmt::print("{}", ScoreTableText(table));
-  fmt::print("policy {}; {} student(s); grades written to {}\n", ScoringPolicyName(policy), table.rows.size(), csv);
+  fmt::print("policy {}{}; {} student(s); grades written to {}\n", ScoringPolicyName(policy),
+             table.sim_seeds > 0 ? fmt::format(", {} simulated seeds per test", table.sim_seeds) : "",
+             table.rows.size(), csv);
   if (!written.ok()) {
     fmt::print(stderr, "raftlab-grade-collect: {}\n", written.message());
     return kExitInternal;

@@ -99,8 +99,9 @@ void JunitReporter::RunEnd(const RunSummary& summary) {
 std::string JunitReporter::TestCase(const TestResult& r) const {
   const bool repeated = book_.plan().runs_per_test > 1 || r.repetition != 0;
   const std::string name = repeated ? fmt::format("{}#{}", r.test, r.repetition) : r.test;
-  std::string x = fmt::format("    <testcase classname=\"raftlab.part{}\" name=\"{}\" time=\"{}\">\n", r.part,
-                              XmlAttribute(name), Seconds(WholeMs(r.wall_s)));
+  std::string x = fmt::format("    <testcase classname=\"raftlab.part{}{}\" name=\"{}\" time=\"{}\">\n", r.part,
+                              XmlAttribute(options_.classname_suffix), XmlAttribute(name),
+                              Seconds(WholeMs(r.wall_s)));
   const std::string reason = RunReason(r);
   if (r.verdict == Verdict::kSkip) {
     x += fmt::format("      <skipped message=\"{}\"/>\n", XmlAttribute(r.message));
@@ -171,7 +172,8 @@ std::string JunitReporter::Document() const {
     if (c.tests == 0) continue;  // nothing of this part has finished yet
     root.Add(c);
     const std::string suite_name =
-        part.name.empty() ? fmt::format("part {}", part.part) : fmt::format("part {}: {}", part.part, part.name);
+        (part.name.empty() ? fmt::format("part {}", part.part) : fmt::format("part {}: {}", part.part, part.name)) +
+        options_.suite_suffix;
     const std::string timestamp = options_.meta.start_time.empty()
                                       ? ""
                                       : fmt::format(" timestamp=\"{}\"", XmlAttribute(options_.meta.start_time));

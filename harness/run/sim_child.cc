@@ -27,6 +27,10 @@ constexpr const char* kTraceHeader = "# raftlab sim trace 1";
 // a spin that outlasts a short test anyway.
 constexpr std::chrono::milliseconds kWatchdog{20000};
 constexpr std::chrono::milliseconds kSpinWatchdog{120000};
+// What the two failures that blame the simulator's limits (not the Raft)
+// say; IsSimulatorLimitMessage looks for them.
+constexpr std::string_view kWatchdogMark = "the simulation stopped: ";
+constexpr std::string_view kEscapeMark = " under --sim: a simulated run must use only the host's";
 }  // namespace
 
 std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, bool record_trace) {
@@ -74,9 +78,20 @@ std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limi
           "something that does not happen, or the cluster never reaches what the test waits for)",
           limit_s);
     case SimHaltKind::kWatchdog:
-      return "the simulation stopped: " + why + "; under --sim use only the host's threads, locks and sleeps";
+      return std::string(kWatchdogMark) + why + "; under --sim use only the host's threads, locks and sleeps";
   }
   return why;
+}
+
+std::string SimEscapeMessage(const std::string& call, const std::string& thread) {
+  return fmt::format("your code called {} on thread '{}'{} threads, locks, condition variables, clock and sleep "
+                     "(docs/SIM.md)",
+                     call, thread, kEscapeMark);
+}
+
+bool IsSimulatorLimitMessage(std::string_view message) {
+  return message.find(kWatchdogMark) != std::string_view::npos ||
+         message.find(kEscapeMark) != std::string_view::npos;
 }
 
 SimSummary SimSummary::Of(const SimRuntime& sim) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/sim_runtime.h"
@@ -41,6 +42,20 @@ int PinToOneCpu(const std::string& lock_dir);
 // The failure a halt becomes: "deadlock (under --sim): ...", "test took
 // longer than 10 seconds of simulated time ...", or the watchdog's sentence.
 std::string SimHaltMessage(SimHaltKind kind, const std::string& why, double limit_s);
+
+// The failure labtest's interposers (harness/labtest/sim_interpose.cc) give a
+// run whose plugin called `call` (a real sleep, pthread_create) on the
+// simulated thread `thread`.
+std::string SimEscapeMessage(const std::string& call, const std::string& thread);
+
+// Whether a simulated run's failure message is one of the two above that
+// blame the simulator's limits rather than the Raft: the watchdog (a thread
+// blocked or spinning outside the host services) or an interposer (a real
+// sleep or a thread of the plugin's own). Such a plugin is not simulation-
+// ready; in real time it may well be correct. `grade.sh --sim-seeds`
+// (harness/grade/sim_column.h) does not count these runs as failures. A
+// deadlock or the virtual time limit is a verdict on the Raft: false.
+bool IsSimulatorLimitMessage(std::string_view message);
 
 // What a run's simulation amounted to at one moment.
 struct SimSummary {

@@ -453,9 +453,7 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
     SetSimEscapeReporter([&ctx](const std::string& call) {
       const std::string name = SimulatedThreadName();
       try {
-        ctx.Fail(fmt::format("your code called {} on thread '{}' under --sim: a simulated run must use only the "
-                             "host's threads, locks, condition variables, clock and sleep (docs/SIM.md)",
-                             call, name));
+        ctx.Fail(SimEscapeMessage(call, name));
       } catch (const TestFailed&) {
         // On the scenario thread Fail() throws; the failure is recorded and
         // the scenario meets it at its next check (never throw into C code).

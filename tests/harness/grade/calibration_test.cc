@@ -110,6 +110,55 @@ TEST(CalibrateTest, JsonRecordsTheVerdictAndFigures) {
   EXPECT_EQ(j["labtest_exit"], 1);
   EXPECT_TRUE(j["slowdown"].is_null());
   EXPECT_EQ(j["runs"], 3);
+  EXPECT_TRUE(j["sim"].is_null());  // no simulated seeds
+}
+
+// grade.sh --sim-seeds N: the reference's N simulated runs per test, each
+// passing, with repetitions 0..N-1.
+std::vector<TestResult> SimRuns(const ReportPlan& plan, int seeds) {
+  std::vector<TestResult> runs;
+  for (const PlannedTest& t : plan.tests) {
+    for (int rep = 0; rep < seeds; ++rep) runs.push_back(MakeRun(plan, t.name, Verdict::kPass, rep));
+  }
+  return runs;
+}
+
+TEST(CalibrateTest, SimulatedSeedsMustAllPassButAreNotTimed) {
+  CalibrationInput in;
+  in.plan = SamplePlan(1);
+  in.runs = Runs(in.plan, 1.0);
+  in.sim_seeds = 2;
+  in.sim_runs = SimRuns(in.plan, 2);
+  for (TestResult& r : in.sim_runs) r.duration_s = 500;  // virtual seconds: no timing check
+  Baseline b = Baseline::FromResults(Runs(in.plan, 1.0), "reference");
+  in.baseline = &b;
+  CalibrationReport ok = Calibrate(in);
+  EXPECT_TRUE(ok.ok) << ok.problems.front();
+  EXPECT_EQ(ok.runs_compared, 3);  // the real-time runs only
+  auto j = nlohmann::json::parse(CalibrationJson(in, ok));
+  EXPECT_EQ(j["sim"]["seeds"], 2);
+  EXPECT_EQ(j["sim"]["runs"], 6);
+  EXPECT_EQ(j["sim"]["failed_tests"], nlohmann::json::array());
+
+  in.sim_runs[3] = MakeRun(in.plan, "e2", Verdict::kFail, 1, "two leaders in term 4");
+  in.sim_labtest_exit = 1;
+  CalibrationReport failed = Calibrate(in);
+  EXPECT_FALSE(failed.ok);
+  EXPECT_THAT(failed.sim_failed_tests, ElementsAre("e2"));
+  ASSERT_EQ(failed.problems.size(), 1u);
+  EXPECT_THAT(failed.problems[0], HasSubstr("under simulated time the reference did not pass 1 of 3 test(s) in 2 "
+                                            "seeds (first: e2 seed 1001: fail: two leaders in term 4)"));
+
+  in.sim_runs = SimRuns(in.plan, 2);
+  in.sim_runs.pop_back();  // r1 ran one seed of two
+  in.sim_labtest_exit = 0;
+  EXPECT_THAT(Calibrate(in).sim_failed_tests, ElementsAre("r1"));
+
+  in.sim_runs.clear();  // labtest --sim refused the calibration plugin
+  in.sim_labtest_exit = 2;
+  CalibrationReport refused = Calibrate(in);
+  EXPECT_FALSE(refused.ok);
+  EXPECT_THAT(refused.problems[0], HasSubstr("labtest --sim exited with 2: it refused the plugin"));
 }
 
 }  // namespace

@@ -89,6 +89,24 @@ TEST(SimChildTest, HaltMessagesSayWhatHappened) {
             std::string::npos);
 }
 
+// grade.sh --sim-seeds does not count a run the simulator stopped for its
+// own reasons (harness/grade/sim_column.h): the watchdog and the
+// interposers' failures say so, a deadlock and the time limit do not.
+TEST(SimChildTest, OnlyTheWatchdogAndTheInterposersBlameTheSimulator) {
+  const std::string escape = SimEscapeMessage("usleep (a real sleep, not host->sleep_ns)", "peer-1 ticker");
+  EXPECT_EQ(escape,
+            "your code called usleep (a real sleep, not host->sleep_ns) on thread 'peer-1 ticker' under --sim: a "
+            "simulated run must use only the host's threads, locks, condition variables, clock and sleep "
+            "(docs/SIM.md)");
+  EXPECT_TRUE(IsSimulatorLimitMessage(escape));
+  EXPECT_TRUE(IsSimulatorLimitMessage(SimHaltMessage(SimHaltKind::kWatchdog, "thread 'x' ran 20 s", 30)));
+  // A steps test puts the failing step's place in front: still found.
+  EXPECT_TRUE(IsSimulatorLimitMessage("step 3 (one): " + escape));
+  EXPECT_FALSE(IsSimulatorLimitMessage(SimHaltMessage(SimHaltKind::kDeadlock, "deadlock: all blocked", 30)));
+  EXPECT_FALSE(IsSimulatorLimitMessage(SimHaltMessage(SimHaltKind::kTimeLimit, "", 30)));
+  EXPECT_FALSE(IsSimulatorLimitMessage("check failed: two leaders in term 3"));
+}
+
 TEST(SimChildTest, PinningTakesAFreeCpuSlot) {
   cpu_set_t before;
   ASSERT_EQ(::sched_getaffinity(0, sizeof before, &before), 0);
