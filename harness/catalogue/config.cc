@@ -8,12 +8,14 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "harness/catalogue/one_test_view.h"
 #include "harness/scenario/step_compiler.h"
 
 namespace raftlab {
@@ -646,13 +648,34 @@ StatusOr<Catalogue> ParseCatalogue(std::string_view text, const std::string& pat
   return Parser(path, registry).Run(text);
 }
 
-StatusOr<Catalogue> LoadCatalogue(const std::string& path, const ScenarioRegistry& registry) {
+namespace {
+
+StatusOr<std::string> ReadCatalogueText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(fmt::format("{}: cannot open the test catalogue (check the -f path)", path));
   std::stringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return Status::NotFound(fmt::format("{}: cannot read the test catalogue", path));
-  return ParseCatalogue(buf.str(), path, registry);
+  return buf.str();
+}
+
+}  // namespace
+
+StatusOr<Catalogue> LoadCatalogue(const std::string& path, const ScenarioRegistry& registry) {
+  StatusOr<std::string> text = ReadCatalogueText(path);
+  if (!text.ok()) return text.status();
+  return ParseCatalogue(*text, path, registry);
+}
+
+StatusOr<Catalogue> LoadCatalogueForTest(const std::string& path, std::string_view name,
+                                         const ScenarioRegistry& registry) {
+  StatusOr<std::string> text = ReadCatalogueText(path);
+  if (!text.ok()) return text.status();
+  if (std::optional<std::string> view = OneTestView(*text, name)) {
+    StatusOr<Catalogue> cat = ParseCatalogue(*view, path, registry);
+    if (cat.ok() && cat->FindTest(name) != nullptr) return cat;
+  }
+  return ParseCatalogue(*text, path, registry);
 }
 
 // One rule for every near-miss hint: the step compiler's (scenario/, the

@@ -72,6 +72,17 @@ struct Catalogue {
 // cannot be read, Config for everything else (message: one line per problem).
 StatusOr<Catalogue> LoadCatalogue(const std::string& path, const ScenarioRegistry& registry);
 
+// The catalogue a test child needs to run the test `name`: parsed from
+// OneTestView (one_test_view.h), so that only that test's entry (and any
+// entry mentioning its name) is read, with every line:column as in the
+// file; the whole file when the view cannot be made, does not parse or does
+// not hold the test. The result then holds only some of the tests (its
+// point warnings mean nothing): use it for FindTest(name) alone. The parent
+// has checked the whole file (the run's catalogue snapshot) before any child
+// starts, so a child misses no error it would have reported.
+StatusOr<Catalogue> LoadCatalogueForTest(const std::string& path, std::string_view name,
+                                         const ScenarioRegistry& registry);
+
 // The same from text already in memory; `path` is used only in messages.
 StatusOr<Catalogue> ParseCatalogue(std::string_view text, const std::string& path,
                                    const ScenarioRegistry& registry);

@@ -2,15 +2,20 @@
 // per-key search has already explored (Lowe's memoisation). Private to the
 // checker.
 //
-// Open addressing with linear probing over a flat pool of bitsets, so an
-// insert allocates only when the table grows. The caller supplies the bitset
-// hash (the checker keeps it incrementally as an XOR of per-operation keys).
+// Open addressing with linear probing (a slot holds the full hash and the
+// entry's index side by side: one cache line per probe). The entries (state
+// and bitset) live in fixed-size chunks that are never moved, so a cache
+// that grows to hundreds of megabytes (a long history under --sim, whose
+// check has no time budget) writes each byte once instead of copying the
+// whole pool at every doubling. The caller supplies the bitset hash (the
+// checker keeps it incrementally as an XOR of per-operation keys).
 //
 // Thread safety: none; one cache per search. Ownership: copies the bitsets.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace raftlab::lin {
@@ -22,18 +27,25 @@ class MemoCache {
 
   // Adds (bits, value, version) if absent. Returns true if it was added.
   bool Insert(const uint64_t* bits, uint64_t bits_hash, uint32_t value, uint64_t version);
-  size_t size() const { return values_.size(); }
+  size_t size() const { return count_; }
 
  private:
+  struct Slot {
+    uint64_t hash = 0;  // 0 = empty slot
+    uint32_t idx = 0;
+  };
+  // Entry `idx`: its version, its value, then words_ words of bitset.
+  uint64_t* Entry(uint32_t idx) const {
+    return chunks_[idx / per_chunk_].get() + size_t{idx % per_chunk_} * (words_ + 2);
+  }
   bool Equal(uint32_t idx, const uint64_t* bits, uint32_t value, uint64_t version) const;
   void Grow();
 
   size_t words_;
-  std::vector<uint64_t> slot_hash_;  // 0 = empty slot
-  std::vector<uint32_t> slot_idx_;
-  std::vector<uint64_t> pool_;       // words_ per entry
-  std::vector<uint32_t> values_;
-  std::vector<uint64_t> versions_;
+  size_t per_chunk_;  // entries per chunk
+  size_t count_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<uint64_t[]>> chunks_;
 };
 
 // splitmix64 finaliser; also used for the per-operation hash keys.

@@ -290,7 +290,8 @@ void RunTestChild(const ChildOptions& o, const ScenarioRegistry& registry) {
   r.base_seed = o.base_seed;
   r.seed = RunSeed(o.base_seed, o.test, o.repetition);
 
-  auto catalogue = LoadCatalogue(o.config_path, registry);
+  // Only this test's entry is parsed (the parent checked the whole file).
+  auto catalogue = LoadCatalogueForTest(o.config_path, o.test, registry);
   if (!catalogue.ok()) {
     r.verdict = Verdict::kError;
     r.message = catalogue.status().message();
