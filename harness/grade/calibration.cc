@@ -7,6 +7,22 @@
 namespace raftlab {
 namespace {
 
+// The runs of the plan's tests, scored all-or-nothing (a calibration wants
+// every run of the reference to pass).
+ResultBook AllOrNothingBook(const ReportPlan& plan, const std::vector<TestResult>& runs) {
+  ResultBook book(plan, ScoringPolicy::kAllOrNothing);
+  for (const TestResult& r : runs) {
+    if (const PlannedTest* t = plan.FindTest(r.test)) {
+      TestSpec spec;
+      spec.name = t->name;
+      spec.part = t->part;
+      spec.points = t->points;
+      book.Add(spec, r);
+    }
+  }
+  return book;
+}
+
 // The reference under simulated time: every one of its N seeds per test
 // must pass, or the simulated column would take points from correct Rafts.
 void CheckSimulated(const CalibrationInput& in, CalibrationReport* rep) {
@@ -18,16 +34,7 @@ void CheckSimulated(const CalibrationInput& in, CalibrationReport* rep) {
   }
   ReportPlan plan = in.plan;
   for (PlannedTest& t : plan.tests) t.runs = in.sim_seeds;
-  ResultBook book(plan, ScoringPolicy::kAllOrNothing);
-  for (const TestResult& r : in.sim_runs) {
-    if (const PlannedTest* t = plan.FindTest(r.test)) {
-      TestSpec spec;
-      spec.name = t->name;
-      spec.part = t->part;
-      spec.points = t->points;
-      book.Add(spec, r);
-    }
-  }
+  const ResultBook book = AllOrNothingBook(plan, in.sim_runs);
   std::string why;
   for (const TestScore& s : book.Scores()) {
     if (s.state == TestState::kPassed || s.state == TestState::kSkipped) continue;
@@ -55,16 +62,7 @@ CalibrationReport Calibrate(const CalibrationInput& in) {
     rep.problems.push_back(fmt::format(
         "the reference run did not complete (labtest exited with {}); see its labtest.log", in.labtest_exit));
   }
-  ResultBook book(in.plan, ScoringPolicy::kAllOrNothing);
-  for (const TestResult& r : in.runs) {
-    if (const PlannedTest* t = in.plan.FindTest(r.test)) {
-      TestSpec spec;
-      spec.name = t->name;
-      spec.part = t->part;
-      spec.points = t->points;
-      book.Add(spec, r);
-    }
-  }
+  const ResultBook book = AllOrNothingBook(in.plan, in.runs);
   std::string why;
   for (const TestScore& s : book.Scores()) {
     if (s.state == TestState::kPassed || s.state == TestState::kSkipped) continue;

@@ -31,12 +31,12 @@ Status BadElf(const std::string& path, const std::string& what) {
 
 bool InRange(uint64_t off, uint64_t len, size_t size) { return off <= size && len <= size - off; }
 
+}  // namespace
+
 bool IsExecutableFile(const std::string& path) {
   std::error_code ec;
   return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
 }
-
-}  // namespace
 
 StatusOr<ElfDynamicInfo> ReadElfDynamicInfo(const std::string& path) {
   std::error_code ec;

@@ -43,6 +43,10 @@ struct ElfDynamicInfo {
 };
 StatusOr<ElfDynamicInfo> ReadElfDynamicInfo(const std::string& path);
 
+// True when `path` is a regular file this process may execute (the
+// sanitizer labtests that --race and --asan look for).
+bool IsExecutableFile(const std::string& path);
+
 // ReadElfDynamicInfo(path).symbols.
 StatusOr<std::vector<std::string>> DynamicSymbolNames(const std::string& path);
 

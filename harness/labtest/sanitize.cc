@@ -22,11 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsExecutableFile(const std::string& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
-}
-
 bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 std::string ShellWord(const std::string& s) {

@@ -4,10 +4,11 @@
 # (sim_catalogue.yml) with a fixed base seed, so that every simulated run is
 # the same on every machine:
 #   alice.so    the reference: full marks, the column "2/2" everywhere
-#   mallory.so  the double_vote mutant: its second simulated seed of
-#               3A-many-elections breaks election safety (seed 1); that test
-#               scores 0, and the replay command every report gives
-#               reproduces the failure
+#   mallory.so  the apply_twice mutant: 3B-basic-agree fails in every run,
+#               simulated ones included (a deterministic catch: which seed
+#               catches a timing mutant changes whenever the code under the
+#               simulator does); that test scores 0, and the replay command
+#               every report gives reproduces the failure
 #   raw.so      a plugin with its own threads, sleeps and clock: labtest
 #               refuses it under --sim (naming pthread_create); its column
 #               says "not simulation-ready" and its score is its real-time
@@ -80,7 +81,7 @@ def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
     sys.exit(1)
 rows = {r["student"]: r for r in csv.DictReader(open(f"{out}/grades.csv", newline=""))}
-tests = ["3A-initial-election", "3A-many-elections"]
+tests = ["3A-initial-election", "3B-basic-agree"]
 for col in ["sim_status", "sim_passed", "sim_runs", "sim_note"] + ["sim:" + t for t in tests]:
     if col not in rows["alice"]:
         fail(f"grades.csv has no column {col}: {list(rows['alice'])}")
@@ -89,21 +90,14 @@ if (a["sim_status"], a["sim_passed"], a["sim_runs"]) != ("ran", "4", "4") or any
     fail(f"alice's simulated column: {a}")
 if float(a["total"]) != 6:
     fail(f"the reference lost points (on a loaded machine a real-time bound can be missed): {a}")
-# mallory: seed 1's second repetition of 3A-many-elections breaks election safety.
-if m["sim_status"] != "ran" or m["sim:3A-many-elections"] != "1/2":
+# mallory: both simulated seeds of 3B-basic-agree fail (apply out of order).
+if m["sim_status"] != "ran" or m["sim:3B-basic-agree"] != "0/2" or m["sim:3A-initial-election"] != "2/2":
     fail(f"mallory's simulated column: {m}")
-if float(m["3A-many-elections"]) != 0:
+if float(m["3B-basic-agree"]) != 0:
     fail(f"mallory's simulated failure was not counted: {m}")
-replay = "labtest --plugin libraft.so -f raft_lab_test.yml --sim --filter '^3A-many-elections$' --seed 1 --repetition 1"
-if replay not in m["sim_note"] or "election safety violated" not in m["sim_note"]:
+replay = "labtest --plugin libraft.so -f raft_lab_test.yml --sim --filter '^3B-basic-agree$' --seed 1"
+if replay not in m["sim_note"] or "apply out of order" not in m["sim_note"]:
     fail(f"mallory's sim_note lacks the failing seed and its replay: {m['sim_note']}")
-# Real time catches double_vote now and then (3 in 10): when it did not, the
-# points went for the simulated failure alone, and the reason says so.
-rt_runs = [t for t in json.load(open(f"{out}/mallory/results.json"))["tests"] if t["test"] == "3A-many-elections"]
-if all(t["verdict"] == "pass" for t in rt_runs):
-    if replay not in m["reason"]:
-        fail(f"mallory lost the points in simulation only, and the reason does not replay it: {m['reason']}")
-    print("mallory: 3A-many-elections passed in real time and lost its points to the simulated seed")
 # raw: refused under --sim, graded on real time alone.
 if r["sim_status"] != "not simulation-ready" or "pthread_create" not in r["sim_note"]:
     fail(f"raw's simulated column: {r}")
@@ -117,9 +111,10 @@ g = json.load(open(f"{out}/grades.json"))
 if g["format"] != "raftlab-grades" or g["sim_seeds"] != 2:
     fail(f"grades.json: {g['format']} {g['sim_seeds']}")
 js = {s["student"]: s for s in g["students"]}
-many = js["mallory"]["tests"][1]
-if many["test"] != "3A-many-elections" or many["sim"]["failing"][0]["replay"] != replay:
-    fail(f"grades.json mallory: {many}")
+agree = js["mallory"]["tests"][1]
+if agree["test"] != "3B-basic-agree" or not agree["sim"]["failing"][0]["replay"].startswith(replay):
+    fail(f"grades.json mallory: {agree}")
+open(f"{out}/mallory.replay", "w").write(agree["sim"]["failing"][0]["replay"])
 if js["raw"]["sim"]["state"] != "not simulation-ready" or js["alice"]["sim"]["passed"] != 4:
     fail(f"grades.json sim totals: {js['raw']['sim']} {js['alice']['sim']}")
 
@@ -142,7 +137,7 @@ xmllint --noout --schema "$ROOT/docs/junit.xsd" "$OUT"/{alice,mallory,raw}/junit
   fail "a junit.xml does not validate against docs/junit.xsd"
 grep -q '<testsuite name="part 1: leader election (simulated time)"' "$OUT/mallory/junit.xml" ||
   fail "mallory's junit.xml has no simulated suite"
-grep -q 'classname="raftlab.part1.sim" name="3A-many-elections#1"' "$OUT/mallory/junit.xml" ||
+grep -q 'classname="raftlab.part1.sim" name="3B-basic-agree' "$OUT/mallory/junit.xml" ||
   fail "mallory's junit.xml lacks the failing simulated run"
 grep -q '<testsuite name="simulated time: not simulation-ready" tests="2" failures="0" errors="0" skipped="2"' \
   "$OUT/raw/junit.xml" || fail "raw's junit.xml does not skip the simulated runs"
@@ -155,11 +150,14 @@ for s in alice mallory raw; do
   done
 done
 
-# The replay command the student sees reproduces the failure, in their folder.
-( cd "$OUT/mallory" && PATH="$LABTEST_DIR:$PATH" labtest --plugin libraft.so -f raft_lab_test.yml --sim \
-    --filter '^3A-many-elections$' --seed 1 --repetition 1 --color never --output-dir "$TMP/replay" ) \
+# The replay command the student sees (grades.json's, as every report gives
+# it) reproduces the failure, in their folder.
+REPLAY="$(cat "$OUT/mallory.replay")"
+[[ "$REPLAY" == "labtest --plugin libraft.so "* ]] || fail "an unexpected replay command: $REPLAY"
+( cd "$OUT/mallory" && PATH="$LABTEST_DIR:$PATH" eval "$REPLAY --color never --output-dir '$TMP/replay'" ) \
   > "$TMP/replay.log" 2>&1 && fail "the replay passed: $(tail -5 "$TMP/replay.log")"
-grep -q "election safety violated" "$TMP/replay.log" || { cat "$TMP/replay.log"; fail "the replay failed otherwise"; }
+grep -q "apply out of order" "$TMP/replay.log" || { cat "$TMP/replay.log"; fail "the replay failed otherwise"; }
+rm -f "$OUT/mallory.replay"
 
 # --- resume ---------------------------------------------------------------------------
 cp "$OUT/grades.csv" "$TMP/grades.csv"
@@ -222,7 +220,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["extra_data"]["sim"]["state"] == "ran", r.get("extra_data")
 t = r["tests"][1]
-assert t["extra_data"]["sim"]["failed"] == 1 and t["score"] == 0, t
-assert "--sim --filter '^3A-many-elections$' --seed 1 --repetition 1" in t["output"], t["output"]
+assert t["extra_data"]["sim"]["failed"] == 2 and t["score"] == 0, t
+assert "--sim --filter '^3B-basic-agree$' --seed 1" in t["output"], t["output"]
 PY
 echo "PASS"
