@@ -34,6 +34,28 @@ class MemoCache {
     uint64_t hash = 0;  // 0 = empty slot
     uint32_t idx = 0;
   };
+  // A zeroed array of slots. From 4 MiB on it is mapped with transparent
+  // huge pages asked for (madvise): the probes land at random in a table
+  // that reaches 128 MB, and with 4 KiB pages nearly every one missed the
+  // TLB, and every page was a fault of its own.
+  class Slots {
+   public:
+    explicit Slots(size_t n);
+    ~Slots();
+    Slots(Slots&& o) noexcept : p_(o.p_), n_(o.n_), mapped_(o.mapped_) { o.p_ = nullptr, o.n_ = 0; }
+    Slots& operator=(Slots&& o) noexcept;
+    Slots(const Slots&) = delete;
+    Slots& operator=(const Slots&) = delete;
+    Slot& operator[](size_t i) { return p_[i]; }
+    size_t size() const { return n_; }
+    const Slot* begin() const { return p_; }
+    const Slot* end() const { return p_ + n_; }
+
+   private:
+    Slot* p_ = nullptr;
+    size_t n_ = 0;
+    bool mapped_ = false;
+  };
   // Entry `idx`: its version, its value, then words_ words of bitset.
   uint64_t* Entry(uint32_t idx) const {
     return chunks_[idx / per_chunk_].get() + size_t{idx % per_chunk_} * (words_ + 2);
@@ -44,7 +66,7 @@ class MemoCache {
   size_t words_;
   size_t per_chunk_;  // entries per chunk
   size_t count_ = 0;
-  std::vector<Slot> slots_;
+  Slots slots_;
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;
 };
 
