@@ -400,7 +400,11 @@ typedef struct raftlab_plugin {
   /*
    * Stops the peer: must stop and JOIN every thread it started, then
    * return. The harness waits a bounded time (default 5 s) and reports a
-   * peer that does not return, or whose threads keep running, as a zombie.
+   * peer that does not return, or whose threads keep running, as a zombie:
+   * host threads, and (in real time) threads your code started itself with
+   * std::thread or pthread_create that are still alive 0.5 s after kill()
+   * returned (each peer's copy of your code has its own addresses, so the
+   * harness knows whose thread it is).
    * host->killed() already returns 1 when kill() is called, and host->call()
    * calls still blocked return 0 within about 100 ms; a call, apply or
    * persist_save your threads make until kill() returns is rejected but not
