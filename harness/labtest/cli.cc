@@ -38,7 +38,7 @@ po::options_description VisibleOptions() {
     ("fail-fast,x", "start no new run after the first failure (runs already going finish and are reported)")
     ("jobs,j", po::value<int>()->value_name("J"),
      "run J test processes at once (default: 4 per core, 2 per core when the 1-minute load average exceeds "
-     "the cores; with -v, 1)")
+     "the cores; under --sim, one per CPU; with -v, 1)")
     ("seed", po::value<std::string>()->value_name("S"),
      "base seed (decimal or 0x hex) for every random choice of the harness; default: random, printed")
     ("repetition", po::value<int>()->value_name("K"),
@@ -50,7 +50,7 @@ po::options_description VisibleOptions() {
      "colour the output: auto (default: on a terminal, unless NO_COLOR is set), always or never")
     ("output", po::value<std::vector<std::string>>()->value_name("FMT:PATH")->composing(),
      "also write results to PATH as FMT: json, junit or gradescope (repeatable; rewritten after every run, "
-     "so an interrupted run leaves a valid file); PATH '-' prints it to stdout at the end, and labtest's own "
+     "in sweeps of thousands of runs every few seconds, so an interrupted run leaves a valid file); PATH '-' prints it to stdout at the end, and labtest's own "
      "lines go to stderr")
     ("record-baseline", po::value<std::string>()->value_name("PATH"),
      "after the run, write the figures of passing tests to PATH (a baseline: see grade.sh --record-baseline)")

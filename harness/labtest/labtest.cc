@@ -377,8 +377,9 @@ std::unique_ptr<RunPlan> MakeRunPlan(const Options& o, const Environment& env, i
     fmt::print(env.err, "labtest: warning: ignoring the baseline: {}\n", b.status().message());
   }
 
-  // -v streams every line of every run: one run at a time unless -j says otherwise.
-  plan->jobs = o.jobs > 0 ? o.jobs : o.verbose ? 1 : DefaultJobsHere();
+  // -v streams every line of every run: one run at a time unless -j says
+  // otherwise; --sim: one process per CPU (scheduler.h).
+  plan->jobs = o.jobs > 0 ? o.jobs : o.verbose ? 1 : o.sim ? DefaultSimJobsHere() : DefaultJobsHere();
   plan->color = ShouldColorHere(o.color, env.out);
   plan->verbose = o.verbose;
   plan->record_baseline = o.record_baseline;

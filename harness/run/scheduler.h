@@ -156,4 +156,12 @@ int DefaultJobs(int cores, double load1);
 // DefaultJobs for this machine (sysconf + getloadavg).
 int DefaultJobsHere();
 
+// The default of --jobs under --sim: one per CPU this process may use
+// (`cpus`, from its affinity mask), at most kMaxDefaultJobs. A simulated
+// test runs one thread at a time pinned to one CPU (sim_child.h), so more
+// processes than CPUs only add context switches; see scheduler.cc.
+int DefaultSimJobs(int cpus);
+// DefaultSimJobs for this process (sched_getaffinity; sysconf when that fails).
+int DefaultSimJobsHere();
+
 }  // namespace raftlab

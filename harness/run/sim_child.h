@@ -33,10 +33,12 @@ std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, b
 // thread runs at a time, and a hand-over between threads on one CPU is a
 // plain context switch, where across CPUs it also costs an inter-processor
 // wake-up (on a virtual machine about three times the price). Parallel
-// children spread out: each takes the first CPU whose lock file
-// "<lock_dir>/sim-cpu-<n>.lock" no other child holds (flock, released when
-// the process ends). Returns the CPU, or -1 when the process was left as it
-// was (one CPU only, or affinity refused).
+// children spread out evenly: each takes the first free slot, trying slot 0
+// of every CPU ("<lock_dir>/sim-cpu-<n>.lock"), then slot 1 of every CPU
+// ("sim-cpu-<n>-1.lock"), and so on; a slot is an flock held until the
+// process ends. So with more children than CPUs each CPU gets its share,
+// never most of them. Returns the CPU, or -1 when the process was left as
+// it was (one CPU only, or affinity refused).
 int PinToOneCpu(const std::string& lock_dir);
 
 // The failure a halt becomes: "deadlock (under --sim): ...", "test took

@@ -6,9 +6,12 @@
 // is going at once, so a slow machine only makes the test slower.
 #include "harness/run/scheduler.h"
 
+#include <sched.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -335,6 +338,17 @@ TEST(DefaultJobsTest, FourPerCoreTwoWhenBusy) {
   EXPECT_EQ(DefaultJobs(64, 1.0), kMaxDefaultJobs);
   EXPECT_GE(DefaultJobsHere(), 1);
   EXPECT_LE(DefaultJobsHere(), kMaxDefaultJobs);
+}
+
+TEST(DefaultJobsTest, SimulationTakesOnePerCpu) {
+  EXPECT_EQ(DefaultSimJobs(2), 2);
+  EXPECT_EQ(DefaultSimJobs(1), 1);
+  EXPECT_EQ(DefaultSimJobs(0), 1);  // an unknown count counts as one
+  EXPECT_EQ(DefaultSimJobs(200), kMaxDefaultJobs);
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof allowed, &allowed), 0);
+  EXPECT_EQ(DefaultSimJobsHere(), std::min(CPU_COUNT(&allowed), kMaxDefaultJobs));
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace raftlab {
 namespace {
@@ -126,6 +128,56 @@ TEST(SimChildTest, PinningTakesAFreeCpuSlot) {
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(SimChildTest, PinningSpreadsMoreChildrenThanCpusEvenly) {
+  cpu_set_t before;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof before, &before), 0);
+  const int cpus = CPU_COUNT(&before);
+  if (cpus < 2) GTEST_SKIP() << "one CPU: nothing to choose";
+  const fs::path dir = fs::path(::testing::TempDir()) / ("spread-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // 2 children per CPU, all alive at once (each keeps its slot until it
+  // ends): each reports its CPU, then waits until the test closes `hold`.
+  int report[2];
+  int hold[2];
+  ASSERT_EQ(::pipe(report), 0);
+  ASSERT_EQ(::pipe(hold), 0);
+  std::vector<pid_t> kids;
+  std::map<int, int> per_cpu;  // CPU -> children pinned to it
+  for (int i = 0; i < 2 * cpus; i++) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(report[0]);
+      ::close(hold[1]);
+      const int cpu = PinToOneCpu(dir.string());
+      (void)!::write(report[1], &cpu, sizeof cpu);
+      char c;
+      (void)!::read(hold[0], &c, 1);
+      ::_exit(0);
+    }
+    ASSERT_GT(pid, 0);
+    kids.push_back(pid);
+    // One at a time, as a parent starts its runs: this child has its slot
+    // before the next looks.
+    int cpu = -2;
+    ASSERT_EQ(::read(report[0], &cpu, sizeof cpu), static_cast<ssize_t>(sizeof cpu));
+    ASSERT_GE(cpu, 0);
+    per_cpu[cpu]++;
+  }
+  ::close(hold[1]);
+  for (pid_t pid : kids) ::waitpid(pid, nullptr, 0);
+  ::close(report[1]);
+  ::close(hold[0]);
+  // Two children on every CPU: slots 0 and 1 of each taken, no slot 2.
+  for (int c = 0; c < CPU_SETSIZE; c++) {
+    if (!CPU_ISSET(c, &before)) continue;
+    EXPECT_EQ(per_cpu[c], 2) << "CPU " << c;
+    EXPECT_TRUE(fs::exists(dir / ("sim-cpu-" + std::to_string(c) + "-1.lock"))) << c;
+    EXPECT_FALSE(fs::exists(dir / ("sim-cpu-" + std::to_string(c) + "-2.lock"))) << c;
+  }
+  EXPECT_EQ(per_cpu.size(), static_cast<size_t>(cpus));
+  fs::remove_all(dir);
 }
 
 }  // namespace
