@@ -5,7 +5,7 @@
 // by itself), writes its reports and exits with 128 + the signal number
 // (130 for SIGINT, 143 for SIGTERM). A second signal while that happens
 // ends labtest at once with the same code; the results files are still
-// valid then, because each is replaced atomically after every run.
+// valid then, because each is only ever replaced atomically (atomic_file.h).
 //
 // Thread safety: one InterruptWatch at a time per process (the handler state
 // is process-wide); signal() may be read from any thread. Ownership: the

@@ -8,7 +8,9 @@
 // With `fsync` the data (and the folder entry) also survive a power cut.
 //
 // A FileReporter rebuilds its whole document after every test end and
-// writes it this way. Its path "-" (kStdoutPath) means standard output
+// writes it this way, unless the document has grown so large that doing so
+// after every run would dominate a long sweep (RewriteDue: then it is
+// rewritten every so often, and always at the end). Its path "-" (kStdoutPath) means standard output
 // instead: then only the final document (the one written at RunEnd) is
 // printed, once, so stdout holds exactly one well-formed document. Reporter events return nothing, so the outcome of the
 // latest write is kept in status() for the caller to check (after RunStart:
@@ -19,6 +21,8 @@
 // called from one thread at a time (see Reporter). Ownership: plain values.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +43,19 @@ Status WriteFileAtomically(const std::string& path, std::string_view contents,
 
 // The results path that means standard output (`--output json:-`).
 inline constexpr std::string_view kStdoutPath = "-";
+
+// Whether a results file is rewritten now, before the final rewrite, when
+// its last rewrite cost `last_cost` (building the document and writing it)
+// and ended `since` ago: always while that cost is under
+// kRewriteThrottleFrom (a document of up to a few MB: every run of an
+// ordinary run is on disk as it ends); above it, once `since` reaches
+// kRewriteGap times the cost. A sweep of thousands of runs then spends at
+// most about 1/kRewriteGap of its time rewriting, instead of a time that
+// grows with the square of its runs, and its file lags by at most
+// kRewriteGap times one rewrite.
+inline constexpr std::chrono::milliseconds kRewriteThrottleFrom{10};
+inline constexpr int kRewriteGap = 20;
+bool RewriteDue(std::chrono::nanoseconds since, std::chrono::nanoseconds last_cost);
 
 class FileReporter : public Reporter {
  public:
@@ -61,11 +78,18 @@ class FileReporter : public Reporter {
   // kStdoutPath only a `final` document is written (to stdout, flushed);
   // the others are skipped.
   void Rewrite(std::string_view contents, bool final = false);
+  // Builds `document` and rewrites the file with it when RewriteDue says so
+  // (always when `final`), timing both; otherwise does nothing. For
+  // kStdoutPath only a `final` document is built.
+  void Refresh(const std::function<std::string()>& document, bool final = false);
 
  private:
   std::string path_;
   AtomicWriteOptions options_;
   Status status_;
+  bool refreshed_ = false;  // Refresh has written once
+  std::chrono::steady_clock::time_point last_end_{};
+  std::chrono::nanoseconds last_cost_{0};
 };
 
 }  // namespace raftlab

@@ -70,12 +70,12 @@ GradescopeReporter::GradescopeReporter(std::string path, ReportPlan plan, Grades
 void GradescopeReporter::RunStart(const RunInfo& info) {
   info_ = info;
   book_.SetRunsPerTest(info.repeat);
-  Rewrite(Document());
+  Refresh([this] { return Document(); });
 }
 
 void GradescopeReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
   book_.Add(spec, result);
-  Rewrite(Document());
+  Refresh([this] { return Document(); });
 }
 
 void GradescopeReporter::RunEnd(const RunSummary& summary) {
@@ -83,7 +83,7 @@ void GradescopeReporter::RunEnd(const RunSummary& summary) {
   wall_s_ = summary.wall_s;
   interrupted_signal_ = summary.interrupted ? summary.interrupt_signal : -1;
   stopped_by_failure_ = summary.stopped_by_failure;
-  Rewrite(Document(), /*final=*/true);
+  Refresh([this] { return Document(); }, /*final=*/true);
 }
 
 std::string GradescopeReporter::TestOutput(const TestScore& s) const {

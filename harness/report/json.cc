@@ -120,7 +120,7 @@ JsonReporter::JsonReporter(std::string path, ReportPlan plan, JsonReportOptions 
 void JsonReporter::RunStart(const RunInfo& info) {
   info_ = info;
   book_.SetRunsPerTest(info.repeat);
-  Rewrite(Document());
+  Refresh([this] { return Document(); });
 }
 
 void JsonReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
@@ -135,13 +135,13 @@ void JsonReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
   j["reason"] = RunReason(result);
   j["rerun"] = RerunCommand(info_.rerun_prefix, result);
   serialized_[{j.value("test", ""), result.repetition}] = Dump(j, -1);
-  Rewrite(Document());
+  Refresh([this] { return Document(); });
 }
 
 void JsonReporter::RunEnd(const RunSummary& summary) {
   finished_ = true;
   summary_ = summary;
-  Rewrite(Document(), /*final=*/true);
+  Refresh([this] { return Document(); }, /*final=*/true);
 }
 
 std::string JsonReporter::Document() const {

@@ -77,7 +77,7 @@ JunitReporter::JunitReporter(std::string path, ReportPlan plan, JunitReportOptio
 void JunitReporter::RunStart(const RunInfo& info) {
   info_ = info;
   book_.SetRunsPerTest(info.repeat);
-  Rewrite(Document());
+  Refresh([this] { return Document(); });
 }
 
 void JunitReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
@@ -85,7 +85,7 @@ void JunitReporter::TestEnd(const TestSpec& spec, const TestResult& result) {
   TestResult r = result;
   if (r.test.empty()) r.test = spec.name;
   cases_[{r.test, r.repetition}] = TestCase(r);
-  Rewrite(Document());
+  Refresh([this] { return Document(); });
 }
 
 void JunitReporter::RunEnd(const RunSummary& summary) {
@@ -93,7 +93,7 @@ void JunitReporter::RunEnd(const RunSummary& summary) {
   end_state_ = summary.interrupted          ? fmt::format("interrupted (signal {})", summary.interrupt_signal)
                : summary.stopped_by_failure ? "stopped at the first failure (--fail-fast)"
                                             : "finished";
-  Rewrite(Document(), /*final=*/true);
+  Refresh([this] { return Document(); }, /*final=*/true);
 }
 
 std::string JunitReporter::TestCase(const TestResult& r) const {

@@ -67,7 +67,7 @@
 namespace {
 
 struct Peer {
-  const raftlab_host* host;
+  const raftlab_host* host = nullptr;
   int32_t me = 0;
   int32_t npeers = 1;
   raftlab_thread* worker = nullptr;  // a host thread, joined by kill()
@@ -209,7 +209,8 @@ raftlab_raft* Make(const raftlab_host* host, int32_t me, int32_t npeers) {
   }
   std::fflush(stdout);
 #endif
-  auto* peer = new Peer{host};
+  auto* peer = new Peer();
+  peer->host = host;
   peer->me = me;
   peer->npeers = npeers;
 #if defined(HOSTILE_CRASH_HANDLER) || defined(HOSTILE_APPLY_ZERO) || defined(HOSTILE_APPLY_GAP) || \
