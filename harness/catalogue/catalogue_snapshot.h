@@ -22,7 +22,7 @@ inline constexpr const char* kCatalogueSnapshotName = "catalogue.yml";
 StatusOr<std::string> SnapshotCatalogue(const std::string& config, const std::string& run_dir);
 
 // Removes the run folder when nothing but the snapshot (and --sim's CPU slot
-// files, sim-cpu-N.lock) is in it; returns
+// files, sim-cpu-N-K.lock) is in it; returns
 // whether the folder still exists (something was kept).
 bool RemoveRunDirIfUnused(const std::string& run_dir);
 

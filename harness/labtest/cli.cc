@@ -50,8 +50,8 @@ po::options_description VisibleOptions() {
      "colour the output: auto (default: on a terminal, unless NO_COLOR is set), always or never")
     ("output", po::value<std::vector<std::string>>()->value_name("FMT:PATH")->composing(),
      "also write results to PATH as FMT: json, junit or gradescope (repeatable; rewritten after every run, "
-     "in sweeps of thousands of runs every few seconds, so an interrupted run leaves a valid file); PATH '-' prints it to stdout at the end, and labtest's own "
-     "lines go to stderr")
+     "in sweeps of thousands of runs every few seconds, so an interrupted run leaves a valid file); PATH '-' "
+     "prints it to stdout at the end, and labtest's own lines go to stderr")
     ("record-baseline", po::value<std::string>()->value_name("PATH"),
      "after the run, write the figures of passing tests to PATH (a baseline: see grade.sh --record-baseline)")
     ("output-dir", po::value<std::string>()->value_name("DIR"),

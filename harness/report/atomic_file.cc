@@ -92,11 +92,10 @@ bool RewriteDue(std::chrono::nanoseconds since, std::chrono::nanoseconds last_co
 void FileReporter::Refresh(const std::function<std::string()>& document, bool final) {
   if (!final && path_ == kStdoutPath) return;
   const auto start = std::chrono::steady_clock::now();
-  if (!final && refreshed_ && !RewriteDue(start - last_end_, last_cost_)) return;
+  if (!final && !RewriteDue(start - last_end_, last_cost_)) return;
   Rewrite(document(), final);
   last_end_ = std::chrono::steady_clock::now();
   last_cost_ = last_end_ - start;
-  refreshed_ = true;
 }
 
 void FileReporter::Rewrite(std::string_view contents, bool final) {

@@ -10,9 +10,10 @@
 // A FileReporter rebuilds its whole document after every test end and
 // writes it this way, unless the document has grown so large that doing so
 // after every run would dominate a long sweep (RewriteDue: then it is
-// rewritten every so often, and always at the end). Its path "-" (kStdoutPath) means standard output
-// instead: then only the final document (the one written at RunEnd) is
-// printed, once, so stdout holds exactly one well-formed document. Reporter events return nothing, so the outcome of the
+// rewritten every so often, and always at the end). Its path "-"
+// (kStdoutPath) means standard output instead: then only the final document
+// (the one written at RunEnd) is printed, once, so stdout holds exactly one
+// well-formed document. Reporter events return nothing, so the outcome of the
 // latest write is kept in status() for the caller to check (after RunStart:
 // is the path writable at all; after RunEnd: is the final file on disk).
 //
@@ -87,7 +88,8 @@ class FileReporter : public Reporter {
   std::string path_;
   AtomicWriteOptions options_;
   Status status_;
-  bool refreshed_ = false;  // Refresh has written once
+  // The latest Refresh that wrote: when it ended and what it cost (0 before
+  // the first, which RewriteDue always lets through).
   std::chrono::steady_clock::time_point last_end_{};
   std::chrono::nanoseconds last_cost_{0};
 };

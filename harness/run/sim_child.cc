@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -33,6 +35,22 @@ constexpr std::string_view kWatchdogMark = "the simulation stopped: ";
 constexpr std::string_view kEscapeMark = " under --sim: a simulated run must use only the host's";
 // More children than this per CPU share the last slot's luck (pid modulo).
 constexpr int kMaxSimSlotsPerCpu = 64;
+
+// Slot 0 of every CPU, then slot 1 of every CPU, and so on: the first whose
+// lock file no other process holds. Its descriptor stays open (and locked)
+// until the process ends. nullopt: no slot could be taken.
+std::optional<int> TakeCpuSlot(const std::string& lock_dir, const std::vector<int>& cpus) {
+  for (int slot = 0; slot < kMaxSimSlotsPerCpu; slot++) {
+    for (int c : cpus) {
+      const std::string path = fmt::format("{}/sim-cpu-{}-{}.lock", lock_dir, c, slot);
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) continue;
+      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return c;
+      ::close(fd);
+    }
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, bool record_trace) {
@@ -53,24 +71,7 @@ int PinToOneCpu(const std::string& lock_dir) {
   for (int c = 0; c < CPU_SETSIZE; c++) {
     if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
   }
-  int chosen = cpus[static_cast<size_t>(::getpid()) % cpus.size()];  // when no lock file can be made
-  // Slot 0 of every CPU, then slot 1 of every CPU, and so on: the children
-  // spread evenly however many run at once (-j above the CPU count).
-  bool found = false;
-  for (int slot = 0; slot < kMaxSimSlotsPerCpu && !found; slot++) {
-    for (int c : cpus) {
-      const std::string path = slot == 0 ? fmt::format("{}/sim-cpu-{}.lock", lock_dir, c)
-                                         : fmt::format("{}/sim-cpu-{}-{}.lock", lock_dir, c, slot);
-      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-      if (fd < 0) continue;
-      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-        chosen = c;  // the descriptor stays open (and locked) until the process ends
-        found = true;
-        break;
-      }
-      ::close(fd);
-    }
-  }
+  const int chosen = TakeCpuSlot(lock_dir, cpus).value_or(cpus[static_cast<size_t>(::getpid()) % cpus.size()]);
   cpu_set_t one;
   CPU_ZERO(&one);
   CPU_SET(chosen, &one);

@@ -34,7 +34,7 @@ std::unique_ptr<SimRuntime> MakeChildSimRuntime(uint64_t seed, double limit_s, b
 // plain context switch, where across CPUs it also costs an inter-processor
 // wake-up (on a virtual machine about three times the price). Parallel
 // children spread out evenly: each takes the first free slot, trying slot 0
-// of every CPU ("<lock_dir>/sim-cpu-<n>.lock"), then slot 1 of every CPU
+// of every CPU ("<lock_dir>/sim-cpu-<n>-0.lock"), then slot 1 of every CPU
 // ("sim-cpu-<n>-1.lock"), and so on; a slot is an flock held until the
 // process ends. So with more children than CPUs each CPU gets its share,
 // never most of them. Returns the CPU, or -1 when the process was left as

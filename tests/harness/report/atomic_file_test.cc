@@ -128,12 +128,16 @@ class SlowReporter final : public FileReporter {
  public:
   SlowReporter(std::string path, std::chrono::milliseconds cost) : FileReporter(std::move(path), {}), cost_(cost) {}
   std::string_view format_name() const override { return "slow"; }
-  void RunStart(const RunInfo&) override { ++events_, Refresh([this] { return Build(); }); }
-  void TestEnd(const TestSpec&, const TestResult&) override { ++events_, Refresh([this] { return Build(); }); }
-  void RunEnd(const RunSummary&) override { ++events_, Refresh([this] { return Build(); }, /*final=*/true); }
+  void RunStart(const RunInfo&) override { Event(/*final=*/false); }
+  void TestEnd(const TestSpec&, const TestResult&) override { Event(/*final=*/false); }
+  void RunEnd(const RunSummary&) override { Event(/*final=*/true); }
   int builds() const { return builds_; }
 
  private:
+  void Event(bool final) {
+    ++events_;
+    Refresh([this] { return Build(); }, final);
+  }
   std::string Build() {
     builds_++;
     std::this_thread::sleep_for(cost_);

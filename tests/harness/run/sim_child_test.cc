@@ -121,7 +121,7 @@ TEST(SimChildTest, PinningTakesAFreeCpuSlot) {
     cpu_set_t now;
     ::sched_getaffinity(0, sizeof now, &now);
     ::_exit(cpu >= 0 && CPU_COUNT(&now) == 1 && CPU_ISSET(cpu, &now) &&
-                    fs::exists(fs::path(dir) / ("sim-cpu-" + std::to_string(cpu) + ".lock"))
+                    fs::exists(fs::path(dir) / ("sim-cpu-" + std::to_string(cpu) + "-0.lock"))
                 ? 0
                 : 1);
   }
@@ -173,6 +173,7 @@ TEST(SimChildTest, PinningSpreadsMoreChildrenThanCpusEvenly) {
   for (int c = 0; c < CPU_SETSIZE; c++) {
     if (!CPU_ISSET(c, &before)) continue;
     EXPECT_EQ(per_cpu[c], 2) << "CPU " << c;
+    EXPECT_TRUE(fs::exists(dir / ("sim-cpu-" + std::to_string(c) + "-0.lock"))) << c;
     EXPECT_TRUE(fs::exists(dir / ("sim-cpu-" + std::to_string(c) + "-1.lock"))) << c;
     EXPECT_FALSE(fs::exists(dir / ("sim-cpu-" + std::to_string(c) + "-2.lock"))) << c;
   }
